@@ -1,0 +1,680 @@
+"""The ``archive`` command: parses arguments, calls the library, prints.
+
+Kept thin and quick to start: the library (pydantic models, the index, rich
+tables) is imported inside the commands that need it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from .errors import ArchiveError
+
+app = typer.Typer(
+    name="archive",
+    help=(
+        "Archive published commentaries and cite them.\n\n"
+        "Records live in records/<id>/record.yaml under the archive root: --root PATH, "
+        "else $ARCHIVE_ROOT, else the nearest folder upward that contains records/.\n\n"
+        "Start with: archive init my-archive && cd my-archive && archive add --help"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+class State:
+    root: Optional[Path] = None
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"commentary-archive {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    root: Optional[Path] = typer.Option(
+        None, "--root", help="The archive's folder (the one that contains records/).",
+        show_default=False,
+    ),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    state.root = root
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _fail(exc: ArchiveError) -> None:
+    err(f"error: {exc.message}")
+    for line in exc.details:
+        if line != exc.message:
+            err(f"  - {line}")
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``app.command`` that turns ArchiveError into a message and a non-zero exit."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(*a: Any, **k: Any) -> Any:
+            try:
+                return fn(*a, **k)
+            except ArchiveError as exc:
+                _fail(exc)
+                raise typer.Exit(exc.exit_code) from None
+            except KeyboardInterrupt:
+                err("interrupted; nothing was left half-written")
+                raise typer.Exit(130) from None
+            except BrokenPipeError:
+                with contextlib.suppress(Exception):
+                    sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+                raise typer.Exit(0) from None
+
+        return app.command(*args, **kwargs)(wrapper)
+
+    return decorate
+
+
+def _archive():
+    from .store import Archive
+
+    return Archive.open(state.root)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def progress_factory(description: str, minimum: int = 200) -> Callable[[int], Any]:
+    """A progress bar on stderr for long work (only on a terminal)."""
+
+    @contextlib.contextmanager
+    def factory(total: int) -> Iterator[Callable[[int], None]]:
+        if total < minimum or not _is_terminal(sys.stderr):
+            yield lambda n: None
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        with Progress("[progress.description]{task.description}", BarColumn(),
+                      MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(description, total=total)
+            yield lambda n: bar.advance(task, n)
+
+    return factory
+
+
+def _open_index(archive: Any) -> Any:
+    from .index import open_index
+
+    return open_index(archive, progress_factory("Indexing records"))
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _existing(archive: Any) -> list[dict[str, Any]]:
+    index = _open_index(archive)
+    try:
+        return [e.data for e in index.entries() if e.data]
+    finally:
+        index.close()
+
+
+# --------------------------------------------------------------------------- init
+
+
+@command("init")
+def init_cmd(
+    path: Path = typer.Argument(Path("."), help="Folder for the new archive."),
+) -> None:
+    """Create an empty archive (records/, deleted/, styles/, .gitignore).
+
+    Example:  archive init ~/commentaries
+    """
+    from .store import init
+
+    root = init(path)
+    typer.echo(f"Created an empty archive in {root}")
+    err(f"Next: cd {path} && archive add --help")
+
+
+# --------------------------------------------------------------------------- add
+
+
+@command("add")
+def add_cmd(
+    title: Optional[str] = typer.Option(None, help="Title, without the subtitle."),
+    subtitle: Optional[str] = typer.Option(None, help="Subtitle."),
+    type: Optional[str] = typer.Option(
+        None, "--type", help="commentary (default), op-ed, article, blog-post, webpage, report, "
+        "book, chapter, interview, speech, thesis."),
+    byline: list[str] = typer.Option(
+        [], "--byline", help="An author as printed, with affiliations; repeat for each author. "
+        "A word in capitals is the family name: 'TOKIWA Shin, Academic Member, GFJ / "
+        "Senior staff writer, Tokyo Shimbun'. Also 'Tokiwa, Shin' or 'Shin Tokiwa'."),
+    organization: list[str] = typer.Option(
+        [], "--organization", help="An organization as author (never split into names)."),
+    translator: list[str] = typer.Option(
+        [], "--translator", help="A translator's name ('org:Name' for an organization)."),
+    editor: list[str] = typer.Option([], "--editor", help="An editor's name."),
+    issued: Optional[str] = typer.Option(None, help="Date published: YYYY, YYYY-MM or "
+                                         "YYYY-MM-DD."),
+    original_issued: Optional[str] = typer.Option(
+        None, help="For a translation: the original's date."),
+    original_language: Optional[str] = typer.Option(
+        None, help="For a translation: the original's language (BCP 47, e.g. ja)."),
+    original_title: Optional[str] = typer.Option(None, help="The original's title."),
+    original_venue: Optional[str] = typer.Option(
+        None, help="Where the original appeared, e.g. 'e-Forum “Giron-Hyakushutsu”'."),
+    original_publisher: Optional[str] = typer.Option(None, help="The original's publisher."),
+    original_url: Optional[str] = typer.Option(None, help="The original's web address."),
+    series: Optional[str] = typer.Option(None, help="Series, e.g. 'GFJ Commentary'."),
+    series_number: Optional[str] = typer.Option(None, help="Number in the series."),
+    publisher: Optional[str] = typer.Option(None, help="Publisher."),
+    place: Optional[str] = typer.Option(None, help="Place of publication."),
+    language: Optional[str] = typer.Option(None, help="Language of this text (BCP 47: en, "
+                                           "ja, pt-BR)."),
+    subject: list[str] = typer.Option([], "--subject", help="A subject; repeat for more."),
+    abstract: Optional[str] = typer.Option(None, help="Abstract, in your own words."),
+    url: Optional[str] = typer.Option(None, help="Web address of this text."),
+    doi: Optional[str] = typer.Option(None, help="DOI (10.xxxx/...)."),
+    id: Optional[str] = typer.Option(None, "--id", help="The record id (default: made from "
+                                     "family name, year and title)."),
+    from_file: Optional[Path] = typer.Option(
+        None, "--from", help="Read the record from a YAML or JSON file; flags override it."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the record; write nothing."),
+    no_duplicates: bool = typer.Option(
+        False, "--no-duplicates", help="Refuse a likely duplicate instead of asking."),
+) -> None:
+    """Add a record, from flags, from a file (--from), or by answering prompts.
+
+    Prints the new record's id. With a terminal, missing required fields (title,
+    byline, issued) are asked for; without one, the command lists what is missing.
+
+    Example:
+
+      archive add --title "Do not be disturbed by the “suspension” of peace treaty
+      negotiations with Russia" --subtitle "Ideal opportunity ..."
+      --byline "TOKIWA Shin, Academic Member, GFJ / Distinguished Research Fellow, JFIR /
+      Senior staff writer, Tokyo Shimbun" --issued 2022-06-01 --series "GFJ Commentary"
+      --publisher "The Global Forum of Japan" --language en --original-language ja
+      --original-issued 2022-05-19 --original-venue "e-Forum “Giron-Hyakushutsu”"
+    """
+    from . import duplicates, operations, yamlio
+    from .errors import InvalidRecord
+
+    archive = _archive()
+    base = None
+    if from_file is not None:
+        text = yamlio.read_text(from_file)
+        base = (yamlio.loads_json(text, str(from_file)) if from_file.suffix.lower() == ".json"
+                else yamlio.loads(text, str(from_file)))
+        if not isinstance(base, dict):
+            raise ArchiveError(f"{from_file}: must hold one record (a mapping of fields), "
+                               f"not {type(base).__name__}")
+    existing = _existing(archive)
+    known = operations.known_acronyms(existing)
+    fields = dict(
+        title=title, subtitle=subtitle, type=type, bylines=byline, organizations=organization,
+        translators=translator, editors=editor, issued=issued, original_issued=original_issued,
+        original_language=original_language, original_title=original_title,
+        original_venue=original_venue, original_publisher=original_publisher,
+        original_url=original_url, series=series, series_number=series_number,
+        publisher=publisher, place=place, language=language, subjects=subject,
+        abstract=abstract, url=url, doi=doi, id=id, base=base, known=known,
+    )
+    data = operations.data_from_fields(**fields)
+    missing = operations.missing_fields(data)
+    if missing:
+        if not _is_terminal(sys.stdin):
+            raise ArchiveError(
+                "missing required fields: " + ", ".join(f"{f} ({flag})" for f, flag in missing),
+                [f"give {flag}" for _, flag in missing],
+            )
+        data = _ask_missing(data, missing, known)
+    try:
+        record = archive.prepare(data, "archive add" if from_file is None
+                                 else f"archive add --from {from_file.name}")
+    except InvalidRecord as exc:
+        raise ArchiveError("the record is not valid; nothing was written", exc.details) from None
+    dupes = duplicates.find(record.to_data(), existing)
+    if dupes:
+        message = f"likely duplicate of {', '.join(dupes)} (same title, first author and year)"
+        if no_duplicates:
+            raise ArchiveError(message + "; not added (--no-duplicates)")
+        if _is_terminal(sys.stdin) and not dry_run:
+            if not typer.confirm(f"{message}. Add it anyway?", default=False, err=True):
+                raise ArchiveError("not added")
+        else:
+            err(f"warning: {message}")
+    if dry_run:
+        typer.echo(yamlio.dump_record(record.to_data()), nl=False)
+        err("dry run: nothing was written")
+        return
+    record = archive.add(record.to_data(), source=record.provenance.source)
+    typer.echo(record.id)
+    err(f"Added {archive.record_file(record.id)}")
+
+
+def _ask_missing(data: dict[str, Any], missing: list[tuple[str, str]],
+                 known: dict[str, str]) -> dict[str, Any]:
+    from . import dates
+    from .names import parse_byline
+
+    data = dict(data)
+    for field, _flag in missing:
+        while True:
+            if field == "authors":
+                answer = typer.prompt("Byline (e.g. 'TOKIWA Shin, Academic Member, GFJ')",
+                                      err=True)
+                try:
+                    data["authors"] = [parse_byline(answer, known).model_dump(
+                        exclude_none=True, exclude_defaults=True)]
+                    break
+                except ArchiveError as exc:
+                    err(f"  {exc}")
+            elif field == "issued":
+                answer = typer.prompt("Date published (YYYY-MM-DD)", err=True)
+                try:
+                    data["issued"] = dates.validate(answer)
+                    break
+                except ValueError as exc:
+                    err(f"  {exc}")
+            else:
+                answer = typer.prompt(field.capitalize(), err=True).strip()
+                if answer:
+                    data[field] = answer
+                    break
+                err(f"  {field} must not be empty")
+    return data
+
+
+# --------------------------------------------------------------------------- show
+
+
+@command("show")
+def show_cmd(
+    record_id: str = typer.Argument(..., metavar="ID", help="The record's id."),
+    format: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
+) -> None:
+    """Print one record.
+
+    Example:  archive show tokiwa-2022-do-not-be-disturbed --format json
+    """
+    if format not in ("yaml", "json"):
+        raise ArchiveError(f"--format {format!r}: use yaml or json")
+    record = _archive().read(record_id)
+    if format == "json":
+        _print_json(record.to_data())
+    else:
+        from . import yamlio
+
+        typer.echo(yamlio.dump_record(record.to_data()), nl=False)
+
+
+# --------------------------------------------------------------------------- list
+
+
+@command("list")
+def list_cmd(
+    author: Optional[str] = typer.Option(None, help="Only records with this name (any part)."),
+    series: Optional[str] = typer.Option(None, help="Only records in this series."),
+    year: Optional[str] = typer.Option(None, help="Only records issued this year (or "
+                                       "2020-2022)."),
+    type: Optional[str] = typer.Option(None, "--type", help="Only records of this type."),
+    subject: Optional[str] = typer.Option(None, help="Only records with this subject."),
+    sort: str = typer.Option("date", help="date (newest first), title, author, id, added."),
+    as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
+) -> None:
+    """List the records, newest first, as a table (or JSON).
+
+    Example:  archive list --series "GFJ Commentary" --year 2022
+    """
+    from . import operations
+    from .model import TYPES
+
+    if sort not in operations.SORTS:
+        raise ArchiveError(f"--sort {sort!r}: use one of {', '.join(operations.SORTS)}")
+    if type is not None and type not in TYPES:
+        raise ArchiveError(f"--type {type!r}: not a type; use one of {', '.join(TYPES)}")
+    archive = _archive()
+    index = _open_index(archive)
+    try:
+        entries = index.entries()
+    finally:
+        index.close()
+    broken = [e for e in entries if e.data is None]
+    rows = [e.data for e in entries if e.data is not None and operations.matches(
+        e.data, author=author, series=series, year=year, type=type, subject=subject)]
+    rows = operations.sort_entries(rows, sort)
+    if as_json:
+        _print_json(rows)
+    else:
+        _table(rows, [("ID", lambda d: d["id"]), ("Date", lambda d: d.get("issued", "")),
+                      ("Author", operations.first_author),
+                      ("Title", lambda d: _title(d)), ("Series", lambda d: d.get("series", ""))])
+        err(f"{len(rows)} record{'s' if len(rows) != 1 else ''}")
+    if broken:
+        err(f"warning: {len(broken)} record(s) could not be read and are not listed "
+            f"({', '.join(e.id for e in broken[:5])}); run `archive validate`")
+
+
+def _title(data: dict[str, Any]) -> str:
+    return f"{data['title']}: {data['subtitle']}" if data.get("subtitle") else data["title"]
+
+
+def _table(rows: list[dict[str, Any]], columns: list[tuple[str, Callable[[dict], Any]]]) -> None:
+    """A rich table on a terminal; tab-separated lines when piped (fast, greppable)."""
+    if not _is_terminal(sys.stdout):
+        out = ["\t".join(name for name, _ in columns)]
+        out += ["\t".join(str(get(d)).replace("\t", " ") for _, get in columns) for d in rows]
+        sys.stdout.write("\n".join(out) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for name, _ in columns:
+        table.add_column(name, overflow="fold", no_wrap=name in ("ID", "Date", "Score"))
+    for d in rows:
+        table.add_row(*(str(get(d)) for _, get in columns))
+    Console().print(table)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@command("search")
+def search_cmd(
+    query: str = typer.Argument(..., help="Words to find; \"quoted words\" as a phrase."),
+    limit: int = typer.Option(20, min=1, help="At most this many results."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Search titles, names, affiliations, subjects, abstracts and series, best first.
+
+    Every word must match (as a word or the start of one); accents and case are
+    ignored. The index is kept in .archive/ and follows changes to records/.
+
+    Example:  archive search "peace treaty" Tokiwa
+    """
+    from . import operations
+
+    archive = _archive()
+    index = _open_index(archive)
+    try:
+        hits = index.search(query, limit)
+    finally:
+        index.close()
+    if as_json:
+        _print_json([{"score": round(score, 3), **e.data} for e, score in hits])
+        return
+    _table([{**e.data, "_score": s} for e, s in hits],
+           [("Score", lambda d: f"{d['_score']:.2f}"), ("ID", lambda d: d["id"]),
+            ("Date", lambda d: d.get("issued", "")), ("Author", operations.first_author),
+            ("Title", _title)])
+    err(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
+
+
+# --------------------------------------------------------------------------- edit
+
+
+@command("edit")
+def edit_cmd(
+    record_id: str = typer.Argument(..., metavar="ID", help="The record's id."),
+    set_: list[str] = typer.Option(
+        [], "--set", help="FIELD=VALUE; nested fields with dots and [n]: original.issued=2022-05-19, "
+        "authors[0].given=Shin, subjects='[a, b]'. An empty VALUE removes the field."),
+    unset: list[str] = typer.Option([], "--unset", help="Remove a field."),
+) -> None:
+    """Change a record with --set, or in $EDITOR as YAML.
+
+    An invalid result is never saved: with --set the command fails and names the
+    field; in the editor the errors are shown and you are offered the file again.
+
+    Examples:
+
+      archive edit tokiwa-2022-do-not-be-disturbed --set series_number=123
+
+      archive edit tokiwa-2022-do-not-be-disturbed          (opens $EDITOR)
+    """
+    from . import operations, yamlio
+    from .errors import InvalidRecord
+    from .model import validate_record
+
+    archive = _archive()
+    record = archive.read(record_id)
+    data = record.to_data()
+    if set_ or unset:
+        for text in set_:
+            field, value = operations.parse_assignment(text)
+            operations.set_path(data, field, value)
+        for field in unset:
+            operations.set_path(data, field, None)
+        if data.get("id") != record.id:
+            raise ArchiveError("id: a record's id cannot be changed (it is how it is cited "
+                               "and harvested); nothing was saved")
+        try:
+            new = validate_record(data)
+        except InvalidRecord as exc:
+            raise ArchiveError("the edited record is not valid; nothing was saved",
+                               exc.details) from None
+    else:
+        new = _edit_in_editor(record, data)
+        if new is None:
+            err("No changes.")
+            return
+    if new.to_data() == record.to_data():
+        err("No changes.")
+        return
+    archive.save(new)
+    err(f"Saved {archive.record_file(new.id)}")
+
+
+def _edit_in_editor(record: Any, data: dict[str, Any]) -> Any:
+    import shlex
+    import subprocess
+    import tempfile
+
+    from . import yamlio
+    from .errors import InvalidRecord
+    from .model import validate_record
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    original = yamlio.dump_record(data)
+    text = original
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{record.id}.yaml"
+        while True:
+            path.write_text(text, encoding="utf-8")
+            try:
+                status = subprocess.call([*shlex.split(editor), str(path)])
+            except OSError as exc:
+                raise ArchiveError(f"cannot start the editor {editor!r} ($EDITOR): "
+                                   f"{exc.strerror}") from None
+            if status != 0:
+                raise ArchiveError(f"the editor {editor!r} exited with status {status}; "
+                                   "nothing was saved")
+            text = yamlio.read_text(path)
+            body = "\n".join(l for l in text.splitlines() if not l.startswith("# error:"))
+            if body.strip() == original.strip():
+                return None
+            try:
+                new_data = yamlio.loads(body, str(path))
+                if isinstance(new_data, dict) and new_data.get("id") != record.id:
+                    raise InvalidRecord("id cannot change", [
+                        f"id: a record's id cannot be changed (it was {record.id!r})"])
+                return validate_record(new_data)
+            except ArchiveError as exc:
+                problems = exc.details or [exc.message]
+                err("The record is not valid:")
+                for p in problems:
+                    err(f"  - {p}")
+                if not _is_terminal(sys.stdin) or not typer.confirm(
+                        "Edit it again?", default=True, err=True):
+                    raise ArchiveError("not saved; the record is unchanged") from None
+                text = "".join(f"# error: {p}\n" for p in problems) + body + "\n"
+
+
+# --------------------------------------------------------------------------- remove / restore
+
+
+@command("remove")
+def remove_cmd(
+    record_id: str = typer.Argument(..., metavar="ID", help="The record's id."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (kept in the tombstone)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Remove a record, keeping a tombstone (id, when, why) in deleted/<id>/.
+
+    Removed records are published as deleted (OAI-PMH) and can be brought back
+    with `archive restore ID`. Their ids are never given to new records.
+
+    Example:  archive remove tokiwa-2022-do-not-be-disturbed --reason "duplicate of ..."
+    """
+    archive = _archive()
+    archive.read(record_id)  # refuse unknown or broken ids before asking
+    if not yes and _is_terminal(sys.stdin):
+        if not typer.confirm(f"Remove {record_id}?", default=False, err=True):
+            raise ArchiveError("not removed")
+    tomb = archive.remove(record_id, reason)
+    err(f"Removed {record_id} at {tomb['deleted']}; undo with `archive restore {record_id}`")
+
+
+@command("restore")
+def restore_cmd(
+    record_id: str = typer.Argument(..., metavar="ID", help="The removed record's id."),
+) -> None:
+    """Bring back a removed record.
+
+    Example:  archive restore tokiwa-2022-do-not-be-disturbed
+    """
+    record = _archive().restore(record_id)
+    err(f"Restored {record.id}")
+
+
+# --------------------------------------------------------------------------- validate
+
+
+@command("validate")
+def validate_cmd(
+    ids: list[str] = typer.Argument(None, metavar="[ID]...", help="Only these records."),
+    strict: bool = typer.Option(False, "--strict", help="Warnings (likely duplicates, "
+                                "unlisted files) count as problems too."),
+    fixity_only: bool = typer.Option(False, "--fixity-only", help="Only check archived files "
+                                     "(size and sha256)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
+) -> None:
+    """Check records: schema, ids, folders, archived files (size, sha256), dates,
+    likely duplicates. Prints file:line: field: problem; exits 1 when anything is wrong.
+
+    Example:  archive validate
+    """
+    from dataclasses import asdict
+
+    from . import checks
+
+    archive = _archive()
+    total = len(ids) if ids else len(archive.ids())
+    with progress_factory("Validating")(total) as advance:
+        problems = checks.run(archive, ids or None, fixity_only=fixity_only, progress=advance)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if as_json:
+        _print_json([asdict(p) for p in problems])
+    else:
+        for p in problems:
+            typer.echo(str(p))
+    bad = len({p.record for p in errors})
+    what = "archived files" if fixity_only else "records"
+    if errors or (strict and warnings):
+        err(f"{len(errors)} error(s), {len(warnings)} warning(s) in {total} {what} "
+            f"({bad} with errors)")
+        raise typer.Exit(1)
+    err(f"ok: {total} {what} checked" + (f", {len(warnings)} warning(s)" if warnings else ""))
+
+
+# --------------------------------------------------------------------------- import
+
+
+@command("import")
+def import_cmd(
+    file: Path = typer.Argument(..., help="A YAML/JSON file of records, or CSL-JSON items."),
+    format: Optional[str] = typer.Option(
+        None, "--format", help="yaml, json or csl-json (default: from the file)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check everything; write nothing."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every note on mapping."),
+) -> None:
+    """Import records: all or nothing. One bad item and nothing is written; the
+    report names each bad item by its position and id.
+
+    CSL-JSON items (from Zotero, citation.js, pandoc...) keep their id when it is a
+    valid record id; every CSL variable without a field of ours is kept in `csl`.
+
+    Example:  archive import zotero-export.json --dry-run
+    """
+    from . import importer
+
+    archive = _archive()
+    existing = _existing(archive)
+    plan = importer.plan_import(archive, file, format, existing=existing,
+                                progress_factory=progress_factory("Checking items"))
+    if not plan.ok:
+        raise importer.ImportFailed(plan)
+    for item in plan.items:
+        if item.duplicates:
+            err(f"warning: {item.label}: likely duplicate of {', '.join(item.duplicates)}")
+        for note in item.notes if verbose else []:
+            err(f"note: {item.label}: {note}")
+    notes = sum(len(i.notes) for i in plan.items)
+    if notes and not verbose:
+        err(f"{notes} mapping note(s); see them with --verbose")
+    if dry_run:
+        for r in plan.records:
+            typer.echo(r.id)
+        err(f"dry run: {len(plan.records)} record(s) from {file} ({plan.format}) would be "
+            "imported; nothing was written")
+        return
+    with progress_factory("Writing records")(len(plan.records)) as advance:
+        records = importer.run_import(archive, plan, progress=advance)
+    for r in records:
+        typer.echo(r.id)
+    err(f"Imported {len(records)} record(s) from {file} ({plan.format})")
+
+
+def main() -> None:
+    app(prog_name="archive")
+
+
+if __name__ == "__main__":
+    main()

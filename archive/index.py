@@ -1,0 +1,239 @@
+"""The search index: SQLite with FTS5, kept in ``.archive/index.sqlite``.
+
+It is a cache of ``records/``: each record's data (for fast listing) and its
+text (for ranked search). Before every use it compares each record.yaml's
+mtime and size with what it indexed and re-reads only what changed, so hand
+edits and ``git pull`` are seen. It is never committed; deleting it is safe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ArchiveError
+from .store import RECORD_FILE, Archive
+
+SCHEMA_VERSION = "1"
+COLUMNS = ("title", "subtitle", "names", "affiliations", "subjects", "abstract", "series")
+# bm25 weights, in the order of the fts table's columns (id first, not indexed)
+WEIGHTS = (0.0, 10.0, 6.0, 8.0, 3.0, 5.0, 1.0, 3.0)
+
+
+@dataclass
+class Entry:
+    id: str
+    data: dict[str, Any] | None  # the record as plain data, None when it does not validate
+    error: str | None
+
+
+def _fts_text(data: dict[str, Any]) -> dict[str, str]:
+    names, affiliations = [], []
+    for key in ("authors", "translators", "editors"):
+        for agent in data.get(key, []):
+            if "organization" in agent and "family" not in agent:
+                names.append(agent["organization"])
+                continue
+            names.append(" ".join(
+                agent.get(k, "") for k in ("given", "non_dropping_particle", "family",
+                                           "original_script")
+            ))
+            for aff in agent.get("affiliations", []):
+                affiliations.append(f"{aff.get('role', '')} {aff.get('organization', '')}")
+    return {
+        "title": data.get("title", ""),
+        "subtitle": data.get("subtitle", ""),
+        "names": "\n".join(names),
+        "affiliations": "\n".join(affiliations),
+        "subjects": "\n".join(data.get("subjects", [])),
+        "abstract": data.get("abstract", ""),
+        "series": " ".join(p for p in (data.get("series", ""), data.get("publisher", ""),
+                                       data.get("container_title", "")) if p),
+    }
+
+
+class Index:
+    def __init__(self, archive: Archive):
+        self.archive = archive
+        self.path = archive.state / "index.sqlite"
+        self.db = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.archive.state.mkdir(exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._schema(db)
+        except (sqlite3.DatabaseError, OSError):
+            # unwritable or corrupt: start again, or work in memory for this run
+            try:
+                self.path.unlink(missing_ok=True)
+                db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                self._schema(db)
+            except (sqlite3.DatabaseError, OSError):
+                db = sqlite3.connect(":memory:", isolation_level=None)
+                self._schema(db)
+        return db
+
+    @staticmethod
+    def _schema(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
+        row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row and row[0] == SCHEMA_VERSION:
+            return
+        db.execute("DROP TABLE IF EXISTS records")
+        db.execute("DROP TABLE IF EXISTS fts")
+        db.execute(
+            "CREATE TABLE records(id TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
+            " data TEXT, error TEXT)"
+        )
+        db.execute(
+            "CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, "
+            + ", ".join(COLUMNS)
+            + ", tokenize=\"unicode61 remove_diacritics 2\")"
+        )
+        db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ----------------------------------------------------------------- keeping up to date
+
+    def _on_disk(self) -> dict[str, tuple[int, int]]:
+        out = {}
+        for record_id in self.archive.ids():
+            try:
+                st = os.stat(self.archive.records / record_id / RECORD_FILE)
+            except FileNotFoundError:
+                out[record_id] = (-1, -1)
+                continue
+            out[record_id] = (st.st_mtime_ns, st.st_size)
+        return out
+
+    def sync(self, progress: Callable[[int], Any] | None = None,
+             on_start: Callable[[int], Any] | None = None) -> int:
+        """Bring the index up to date with records/; returns how many entries changed."""
+        disk = self._on_disk()
+        known = {
+            r[0]: (r[1], r[2]) for r in self.db.execute("SELECT id, mtime_ns, size FROM records")
+        }
+        changed = [i for i, stamp in disk.items() if known.get(i) != stamp]
+        gone = [i for i in known if i not in disk]
+        if not changed and not gone:
+            return 0
+        if on_start:
+            on_start(len(changed))
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for record_id in gone:
+                self.db.execute("DELETE FROM records WHERE id=?", (record_id,))
+                self.db.execute("DELETE FROM fts WHERE id=?", (record_id,))
+            for record_id in changed:
+                self._update(record_id, disk[record_id])
+                if progress:
+                    progress(1)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return len(changed) + len(gone)
+
+    def _update(self, record_id: str, stamp: tuple[int, int]) -> None:
+        path = self.archive.records / record_id / RECORD_FILE
+        data = error = None
+        if stamp[0] < 0:
+            error = f"{path.parent}: a record folder without {RECORD_FILE}"
+        else:
+            try:
+                record = self.archive.load_file(path)
+                if record.id != record_id:
+                    error = (f"{path}: id {record.id!r} does not match its folder name "
+                             f"{record_id!r}")
+                else:
+                    data = record.to_data()
+            except ArchiveError as exc:
+                error = str(exc)
+        self.db.execute(
+            "INSERT OR REPLACE INTO records VALUES(?,?,?,?,?)",
+            (record_id, stamp[0], stamp[1], json.dumps(data, ensure_ascii=False) if data else None,
+             error),
+        )
+        self.db.execute("DELETE FROM fts WHERE id=?", (record_id,))
+        if data:
+            text = _fts_text(data)
+            self.db.execute(
+                f"INSERT INTO fts(id, {', '.join(COLUMNS)}) VALUES(?{', ?' * len(COLUMNS)})",
+                (record_id, *(text[c] for c in COLUMNS)),
+            )
+
+    # ----------------------------------------------------------------- queries
+
+    def entries(self) -> list[Entry]:
+        return [
+            Entry(r[0], json.loads(r[1]) if r[1] else None, r[2])
+            for r in self.db.execute("SELECT id, data, error FROM records ORDER BY id")
+        ]
+
+    def search(self, query: str, limit: int | None = 50) -> list[tuple[Entry, float]]:
+        match = fts_query(query)
+        if not match:
+            raise ArchiveError("the search query is empty: give at least one word")
+        sql = (
+            "SELECT f.id, r.data, bm25(fts, " + ", ".join(map(str, WEIGHTS)) + ") AS score "
+            "FROM fts f JOIN records r ON r.id = f.id WHERE fts MATCH ? ORDER BY score"
+        )
+        params: tuple[Any, ...] = (match,)
+        if limit:
+            sql += " LIMIT ?"
+            params = (match, limit)
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise ArchiveError(f"cannot search for {query!r}: {exc}") from None
+        return [(Entry(r[0], json.loads(r[1]), None), -r[2]) for r in rows]
+
+
+_TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def fts_query(query: str) -> str:
+    """A user's words -> an FTS5 query: every word must match (as a prefix);
+    "quoted words" match as a phrase. FTS syntax in the input is treated as text."""
+    parts = []
+    for phrase, word in _TOKEN_RE.findall(query or ""):
+        if phrase:
+            words = re.findall(r"\w+", phrase)
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+        else:
+            for w in re.findall(r"\w+", word):
+                parts.append(f'"{w}"*')
+    return " ".join(parts)
+
+
+def open_index(archive: Archive, progress_factory: Callable[..., Any] | None = None) -> Index:
+    """Open and sync the index; ``progress_factory(total)`` may return a context manager
+    whose value is called with the number of records done."""
+    index = Index(archive)
+    if progress_factory is None:
+        index.sync()
+        return index
+    state: dict[str, Any] = {}
+
+    def start(total: int) -> None:
+        state["cm"] = progress_factory(total)
+        state["advance"] = state["cm"].__enter__()
+
+    try:
+        index.sync(progress=lambda n: state["advance"](n) if "advance" in state else None,
+                   on_start=start)
+    finally:
+        if "cm" in state:
+            state["cm"].__exit__(None, None, None)
+    return index

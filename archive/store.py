@@ -1,0 +1,348 @@
+"""The archive on disk: ``records/<id>/record.yaml`` and the archived files beside it.
+
+Layout of an archive root::
+
+    records/<id>/record.yaml   one folder per record (room for its archived files)
+    deleted/<id>/              removed records, with tombstone.yaml (id, when, why)
+    styles/                    local CSL styles
+    .archive/                  the lock, the search index, staging (not committed)
+
+Writes are atomic (staged, fsynced, renamed) and taken under a lock, so two
+librarians adding at once both land and a crash never leaves half a record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import ids as _ids
+from . import yamlio
+from .errors import ArchiveError, InvalidRecord, NotFound
+from .model import SLUG_RE, Provenance, Record, validate_record
+
+RECORD_FILE = "record.yaml"
+TOMBSTONE_FILE = "tombstone.yaml"
+STATE_DIR = ".archive"
+ENV_ROOT = "ARCHIVE_ROOT"
+LOCK_TIMEOUT = 60.0
+
+
+def now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """``--root``, else ``$ARCHIVE_ROOT``, else the nearest folder upward with ``records/``."""
+    given = explicit if explicit is not None else os.environ.get(ENV_ROOT) or None
+    if given is not None:
+        root = Path(given).expanduser()
+        how = "--root" if explicit is not None else f"${ENV_ROOT}"
+        if not (root / "records").is_dir():
+            raise NotFound(
+                f"{root}: not an archive ({how} names a folder without records/). "
+                f"Create one with: archive init {root}"
+            )
+        return root.resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "records").is_dir():
+            return folder
+    raise NotFound(
+        f"no archive here: no records/ folder in {here} or above it. Create one with "
+        f"`archive init PATH`, or name one with --root PATH or ${ENV_ROOT}."
+    )
+
+
+GITIGNORE = "# the search index, the lock and staging: made again from records/\n.archive/\n"
+
+
+def init(path: str | os.PathLike[str]) -> Path:
+    """Make an empty archive at ``path`` (records/, deleted/, styles/, .gitignore)."""
+    root = Path(path).expanduser()
+    if root.exists() and not root.is_dir():
+        raise ArchiveError(f"{root}: exists and is not a folder")
+    if (root / "records").is_dir():
+        raise ArchiveError(f"{root}: already an archive (it has records/)")
+    for sub in ("records", "deleted", "styles", STATE_DIR):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    ignore = root / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
+    elif ".archive/" not in ignore.read_text(encoding="utf-8"):
+        with ignore.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + GITIGNORE)
+    return root.resolve()
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_atomic(path: Path, text: str, sync: bool = True) -> None:
+    """Write ``text`` to ``path`` whole or not at all."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    if sync:
+        _fsync_dir(path.parent)
+
+
+def check_id(record_id: str) -> str:
+    """Refuse anything that is not a slug before it comes near a path."""
+    if not isinstance(record_id, str) or not SLUG_RE.match(record_id):
+        raise NotFound(
+            f"{record_id!r} is not a record id (ids are lowercase letters, digits and '-')"
+        )
+    return record_id
+
+
+class Archive:
+    """One archive root on disk."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+        self.records = self.root / "records"
+        self.deleted = self.root / "deleted"
+        self.styles = self.root / "styles"
+        self.state = self.root / STATE_DIR
+
+    @classmethod
+    def open(cls, explicit: str | os.PathLike[str] | None = None) -> "Archive":
+        return cls(find_root(explicit))
+
+    # ----------------------------------------------------------------- paths and listing
+
+    def record_dir(self, record_id: str) -> Path:
+        return self.records / check_id(record_id)
+
+    def record_file(self, record_id: str) -> Path:
+        return self.record_dir(record_id) / RECORD_FILE
+
+    def exists(self, record_id: str) -> bool:
+        return (self.records / record_id / RECORD_FILE).exists()
+
+    def taken(self, record_id: str) -> bool:
+        """An id in use, or once used by a record now removed (ids are never reused)."""
+        return (self.records / record_id).exists() or (self.deleted / record_id).exists()
+
+    def ids(self) -> list[str]:
+        """Ids of the record folders (a folder without record.yaml is still listed)."""
+        try:
+            entries = os.scandir(self.records)
+        except FileNotFoundError:
+            return []
+        with entries:
+            return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+
+    def paths(self) -> list[Path]:
+        return [self.records / i / RECORD_FILE for i in self.ids()]
+
+    # ----------------------------------------------------------------- reading
+
+    def read(self, record_id: str) -> Record:
+        path = self.record_file(record_id)
+        if not path.exists():
+            raise NotFound(self._not_found_message(record_id))
+        return self.load_file(path)
+
+    def _not_found_message(self, record_id: str) -> str:
+        if (self.deleted / record_id).exists():
+            return f"{record_id}: no such record (it was removed; `archive restore {record_id}`)"
+        near = [i for i in self.ids() if record_id in i or i in record_id][:5]
+        hint = f" Did you mean: {', '.join(near)}?" if near else ""
+        return f"{record_id}: no such record in {self.records}.{hint}"
+
+    @staticmethod
+    def load_file(path: Path) -> Record:
+        """Parse and validate one record.yaml; errors name the file and line."""
+        text = yamlio.read_text(path)
+        data = yamlio.loads(text, str(path))
+        return validate_file_data(data, text, path)
+
+    def iter_records(self) -> Iterator[tuple[Path, Record | ArchiveError]]:
+        for path in self.paths():
+            try:
+                yield path, self.load_file(path)
+            except ArchiveError as exc:
+                yield path, exc
+
+    # ----------------------------------------------------------------- writing
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        self.state.mkdir(exist_ok=True)
+        lock = FileLock(str(self.state / "lock"), timeout=LOCK_TIMEOUT)
+        try:
+            with lock:
+                yield
+        except Timeout:
+            raise ArchiveError(
+                f"{self.state / 'lock'}: another archive command has held the lock for "
+                f"{LOCK_TIMEOUT:.0f} s; try again when it has finished"
+            ) from None
+
+    def _stage(self, record: Record, sync: bool) -> Path:
+        staging = self.state / "staging"
+        staging.mkdir(parents=True, exist_ok=True)
+        folder = staging / f"{record.id}.{uuid.uuid4().hex[:8]}"
+        folder.mkdir()
+        write_atomic(folder / RECORD_FILE, yamlio.dump_record(record.to_data()), sync=sync)
+        return folder
+
+    def assign_id(self, data: dict[str, Any], reserved: set[str] | None = None) -> str:
+        reserved = reserved or set()
+        return _ids.unique_id(
+            _ids.base_id(data), lambda i: self.taken(i) or i in reserved
+        )
+
+    def prepare(self, data: dict[str, Any], source: str, reserved: set[str] | None = None
+                ) -> Record:
+        """Validate new record data, giving it an id and provenance (nothing written)."""
+        data = dict(data)
+        if not data.get("id"):
+            data["id"] = self.assign_id(data, reserved)
+        stamp = now()
+        prov = dict(data.get("provenance") or {})
+        prov.setdefault("added", stamp)
+        prov.setdefault("updated", stamp)
+        prov.setdefault("source", source)
+        data["provenance"] = prov
+        return validate_record(data)
+
+    def add(self, data: dict[str, Any], source: str = "archive add") -> Record:
+        """Add one record; the id is generated when ``data`` has none."""
+        with self.lock():
+            record = self.prepare(data, source)
+            if self.taken(record.id):
+                raise ArchiveError(self._taken_message(record.id))
+            folder = self._stage(record, sync=True)
+            os.rename(folder, self.records / record.id)
+            _fsync_dir(self.records)
+        return record
+
+    def _taken_message(self, record_id: str) -> str:
+        if (self.deleted / record_id).exists():
+            return (f"id {record_id!r} belonged to a removed record (ids are not reused); "
+                    f"restore it with `archive restore {record_id}` or choose another id")
+        return f"id {record_id!r} already exists; choose another id or leave it out"
+
+    def add_many(self, records: list[Record], progress: Any = None) -> None:
+        """Write validated records, all or none (the caller checked ids under the lock)."""
+        self.state.mkdir(exist_ok=True)
+        staged: list[tuple[Record, Path]] = []
+        moved: list[Path] = []
+        try:
+            for record in records:
+                if self.taken(record.id):
+                    raise ArchiveError(self._taken_message(record.id))
+                staged.append((record, self._stage(record, sync=False)))
+                if progress:
+                    progress(1)
+            os.sync()  # one flush for the whole batch, before anything becomes visible
+            for record, folder in staged:
+                target = self.records / record.id
+                os.rename(folder, target)
+                moved.append(target)
+            _fsync_dir(self.records)
+        except BaseException:
+            for target in moved:
+                shutil.rmtree(target, ignore_errors=True)
+            for _, folder in staged:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
+
+    def save(self, record: Record) -> Record:
+        """Replace an existing record (same id), stamping ``provenance.updated``."""
+        with self.lock():
+            if not self.exists(record.id):
+                raise NotFound(self._not_found_message(record.id))
+            prov = record.provenance or Provenance()
+            record = record.model_copy(update={"provenance": prov.model_copy(update={
+                "updated": now()})})
+            record = validate_record(record.to_data())
+            write_atomic(self.record_file(record.id), yamlio.dump_record(record.to_data()))
+        return record
+
+    # ----------------------------------------------------------------- removal
+
+    def remove(self, record_id: str, reason: str | None = None) -> dict[str, Any]:
+        """Move the record to ``deleted/<id>/`` with a tombstone; returns the tombstone."""
+        with self.lock():
+            folder = self.record_dir(record_id)
+            if not folder.is_dir():
+                raise NotFound(self._not_found_message(record_id))
+            if (self.deleted / record_id).exists():
+                raise ArchiveError(f"{self.deleted / record_id}: already exists; "
+                                   "remove or rename it first")
+            tomb = {"id": record_id, "deleted": now().isoformat().replace("+00:00", "Z"),
+                    "reason": reason or None}
+            tomb = {k: v for k, v in tomb.items() if v is not None}
+            self.deleted.mkdir(exist_ok=True)
+            write_atomic(folder / TOMBSTONE_FILE, yamlio.dumps(tomb))
+            os.rename(folder, self.deleted / record_id)
+            _fsync_dir(self.records)
+            _fsync_dir(self.deleted)
+        return tomb
+
+    def restore(self, record_id: str) -> Record:
+        with self.lock():
+            check_id(record_id)
+            gone = self.deleted / record_id
+            if not gone.is_dir():
+                raise NotFound(f"{record_id}: no removed record with this id in {self.deleted}")
+            if (self.records / record_id).exists():
+                raise ArchiveError(f"{self.records / record_id}: exists; cannot restore over it")
+            record = self.load_file(gone / RECORD_FILE)
+            (gone / TOMBSTONE_FILE).unlink(missing_ok=True)
+            os.rename(gone, self.records / record_id)
+            _fsync_dir(self.records)
+        return record
+
+    def tombstones(self) -> list[dict[str, Any]]:
+        out = []
+        if not self.deleted.is_dir():
+            return out
+        for folder in sorted(self.deleted.iterdir()):
+            path = folder / TOMBSTONE_FILE
+            if path.is_file():
+                data = yamlio.loads(yamlio.read_text(path), str(path))
+                if isinstance(data, dict):
+                    out.append(data)
+        return out
+
+
+def validate_file_data(data: Any, text: str, path: Path) -> Record:
+    """Validate data read from ``path``; each problem names the file and line."""
+    try:
+        return validate_record(data)
+    except InvalidRecord as exc:
+        lines = []
+        for detail in exc.details:
+            field, sep, _ = detail.partition(": ")
+            line = yamlio.locate(text, yamlio.split_field(field)) if sep else None
+            where = f"{path}, line {line}" if line else str(path)
+            lines.append(f"{where}: {detail}")
+        raise InvalidRecord(f"{path}: not a valid record: " + "; ".join(exc.details),
+                            lines) from None

@@ -1,0 +1,131 @@
+"""YAML in and out: safe loading only, stable key order, errors with file and line."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ArchiveError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_FIELDS = ("issued", "accessed")
+
+
+class FileFormatError(ArchiveError):
+    """A file that is not well-formed YAML or JSON."""
+
+
+def loads(text: str, source: str = "<input>") -> Any:
+    """Parse YAML (which includes JSON); errors name the source and line."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}, line {mark.line + 1}, column {mark.column + 1}" if mark else source
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise FileFormatError(f"{where}: not valid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise FileFormatError(f"{source}: not valid YAML: {exc}") from None
+
+
+def loads_json(text: str, source: str = "<input>") -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(
+            f"{source}, line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"
+        ) from None
+
+
+def read_text(path: Path) -> str:
+    """A file's text as UTF-8; a clear error if it is missing, a folder or not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArchiveError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ArchiveError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ArchiveError(
+            f"{path}, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); save the file as UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise ArchiveError(f"{path}: a binary file, not text")
+    return text
+
+
+def _plain_dates(data: dict[str, Any]) -> dict[str, Any]:
+    """Full dates become date objects so YAML writes them unquoted (2022-06-01)."""
+    out = dict(data)
+    for key in DATE_FIELDS:
+        if isinstance(out.get(key), str) and _FULL_DATE.match(out[key]):
+            out[key] = _dt.date.fromisoformat(out[key])
+    if isinstance(out.get("original"), dict):
+        out["original"] = _plain_dates(out["original"])
+    return out
+
+
+def dump_record(data: dict[str, Any]) -> str:
+    """A record's data as YAML, keys in the model's order."""
+    return yaml.dump(
+        _plain_dates(data),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+
+
+def dumps(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100)
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def split_field(field: str) -> list[str | int]:
+    """``authors[0].affiliations[1].organization`` -> ['authors', 0, 'affiliations', 1, ...]."""
+    return [int(i) if i else name for name, i in _PATH_PART.findall(field)]
+
+
+def locate(text: str, path: list[str | int]) -> int | None:
+    """The 1-based line of the node at ``path`` in YAML ``text`` (or its nearest parent)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    line = key.start_mark.line + 1
+                    node = value
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
