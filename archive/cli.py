@@ -176,7 +176,7 @@ def init_cmd(
 def add_cmd(
     title: Optional[str] = typer.Option(None, help="Title, without the subtitle."),
     subtitle: Optional[str] = typer.Option(None, help="Subtitle."),
-    type: Optional[str] = typer.Option(
+    type_: Optional[str] = typer.Option(
         None, "--type", help="commentary (default), op-ed, article, blog-post, webpage, report, "
         "book, chapter, interview, speech, thesis."),
     byline: list[str] = typer.Option(
@@ -246,7 +246,7 @@ def add_cmd(
     existing = _existing(archive)
     known = operations.known_acronyms(existing)
     fields = dict(
-        title=title, subtitle=subtitle, type=type, bylines=byline, organizations=organization,
+        title=title, subtitle=subtitle, type=type_, bylines=byline, organizations=organization,
         translators=translator, editors=editor, issued=issued, original_issued=original_issued,
         original_language=original_language, original_title=original_title,
         original_venue=original_venue, original_publisher=original_publisher,
@@ -282,7 +282,8 @@ def add_cmd(
         typer.echo(yamlio.dump_record(record.to_data()), nl=False)
         err("dry run: nothing was written")
         return
-    record = archive.add(record.to_data(), source=record.provenance.source)
+    # the id is made again under the lock, so that simultaneous adds never collide
+    record = archive.add(data, source=record.provenance.source)
     typer.echo(record.id)
     err(f"Added {archive.record_file(record.id)}")
 
@@ -352,7 +353,7 @@ def list_cmd(
     series: Optional[str] = typer.Option(None, help="Only records in this series."),
     year: Optional[str] = typer.Option(None, help="Only records issued this year (or "
                                        "2020-2022)."),
-    type: Optional[str] = typer.Option(None, "--type", help="Only records of this type."),
+    type_: Optional[str] = typer.Option(None, "--type", help="Only records of this type."),
     subject: Optional[str] = typer.Option(None, help="Only records with this subject."),
     sort: str = typer.Option("date", help="date (newest first), title, author, id, added."),
     as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
@@ -366,8 +367,8 @@ def list_cmd(
 
     if sort not in operations.SORTS:
         raise ArchiveError(f"--sort {sort!r}: use one of {', '.join(operations.SORTS)}")
-    if type is not None and type not in TYPES:
-        raise ArchiveError(f"--type {type!r}: not a type; use one of {', '.join(TYPES)}")
+    if type_ is not None and type_ not in TYPES:
+        raise ArchiveError(f"--type {type_!r}: not a type; use one of {', '.join(TYPES)}")
     archive = _archive()
     index = _open_index(archive)
     try:
@@ -376,7 +377,7 @@ def list_cmd(
         index.close()
     broken = [e for e in entries if e.data is None]
     rows = [e.data for e in entries if e.data is not None and operations.matches(
-        e.data, author=author, series=series, year=year, type=type, subject=subject)]
+        e.data, author=author, series=series, year=year, type=type_, subject=subject)]
     rows = operations.sort_entries(rows, sort)
     if as_json:
         _print_json(rows)
@@ -673,7 +674,15 @@ def import_cmd(
 
 
 def main() -> None:
-    app(prog_name="archive")
+    try:
+        app(prog_name="archive")
+    except Exception as exc:  # a bug of ours: say so briefly, full details on request
+        if os.environ.get("ARCHIVE_DEBUG"):
+            raise
+        err(f"internal error: {type(exc).__name__}: {exc}")
+        err("This is a bug in commentary-archive; run again with ARCHIVE_DEBUG=1 for the "
+            "details to report. Nothing was left half-written.")
+        sys.exit(3)
 
 
 if __name__ == "__main__":

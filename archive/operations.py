@@ -121,7 +121,9 @@ def _agent(text: str) -> dict[str, Any]:
 
 
 def missing_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(f, flag) for f, flag in REQUIRED if not data.get(f)]
+    """Required fields not given at all (an explicit empty value is left to validation,
+    which says "must not be empty")."""
+    return [(f, flag) for f, flag in REQUIRED if data.get(f) is None or data.get(f) == []]
 
 
 # --------------------------------------------------------------------------- edit --set

@@ -196,12 +196,21 @@ class Archive:
         lock = FileLock(str(self.state / "lock"), timeout=LOCK_TIMEOUT)
         try:
             with lock:
+                self._clean_after_crash()
                 yield
         except Timeout:
             raise ArchiveError(
                 f"{self.state / 'lock'}: another archive command has held the lock for "
                 f"{LOCK_TIMEOUT:.0f} s; try again when it has finished"
             ) from None
+
+    def _clean_after_crash(self) -> None:
+        """Staging is only written under the lock, so what is there now was left by a
+        writer that died; it never became part of the archive."""
+        staging = self.state / "staging"
+        if staging.is_dir():
+            for leftover in staging.iterdir():
+                shutil.rmtree(leftover, ignore_errors=True)
 
     def _stage(self, record: Record, sync: bool) -> Path:
         staging = self.state / "staging"
@@ -282,6 +291,8 @@ class Archive:
             record = record.model_copy(update={"provenance": prov.model_copy(update={
                 "updated": now()})})
             record = validate_record(record.to_data())
+            for stale in self.record_dir(record.id).glob(f".{RECORD_FILE}.*.tmp"):
+                stale.unlink(missing_ok=True)  # left by a writer that died
             write_atomic(self.record_file(record.id), yamlio.dump_record(record.to_data()))
         return record
 

@@ -12,7 +12,19 @@ import yaml
 
 from .errors import ArchiveError
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loading that keeps dates as text, so an impossible date (2022-02-30) reaches
+    validation, which names the field, instead of failing inside the YAML library."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_FIELDS = ("issued", "accessed")
