@@ -8,19 +8,17 @@ can be used without re-validating every record.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
+
+from .textfold import fold
 
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
 def normalize_title(title: str) -> str:
-    text = _TAG_RE.sub("", title or "")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.findall(r"\w+", text))
+    return " ".join(re.findall(r"\w+", fold(_TAG_RE.sub("", title or ""))))
 
 
 def first_family(data: dict[str, Any]) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from .model import SLUG_MAX, SLUG_RE
+from .textfold import fold
 
 TITLE_WORDS = 4
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -16,11 +16,8 @@ _TAG_RE = re.compile(r"<[^>]+>")
 
 def slugify(text: str, max_words: int | None = None) -> str:
     """ASCII slug: ``Do not be “disturbed”`` -> ``do-not-be-disturbed``."""
-    text = _TAG_RE.sub("", text or "")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "").replace("'", "")
-    words = re.findall(r"[a-z0-9]+", text.lower())
+    text = fold(_TAG_RE.sub("", text or "")).replace("’", "").replace("'", "")
+    words = re.findall(r"[a-z0-9]+", text)
     if max_words:
         words = words[:max_words]
     return "-".join(words)

@@ -73,8 +73,10 @@ def detect_format(path: Path, items: Any) -> str:
     dicts = [i for i in seq if isinstance(i, dict)]
     ours = any(_OUR_ONLY_KEYS & i.keys() or i.get("type") in ("commentary", "op-ed", "blog-post")
                for i in dicts)
-    csl = any(_CSL_ONLY_KEYS & i.keys() or (i.get("type") in csljson.CSL_TYPES
-                                              and i.get("type") not in TYPES) for i in dicts)
+    csl = any(_CSL_ONLY_KEYS & i.keys()
+              or (i.get("type") in csljson.CSL_TYPES and i.get("type") not in TYPES)
+              or any(isinstance(v, dict) and "date-parts" in v for v in i.values())
+              for i in dicts)
     if csl and not ours:
         return "csl-json"
     return "json" if suffix == ".json" or not suffix else "yaml"

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import textfold
 from .errors import ArchiveError
 from .store import RECORD_FILE, Archive
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 COLUMNS = ("title", "subtitle", "names", "affiliations", "subjects", "abstract", "series")
 # bm25 weights, in the order of the fts table's columns (id first, not indexed)
 WEIGHTS = (0.0, 10.0, 6.0, 8.0, 3.0, 5.0, 1.0, 3.0)
@@ -169,7 +170,7 @@ class Index:
             text = _fts_text(data)
             self.db.execute(
                 f"INSERT INTO fts(id, {', '.join(COLUMNS)}) VALUES(?{', ?' * len(COLUMNS)})",
-                (record_id, *(text[c] for c in COLUMNS)),
+                (record_id, *(textfold.letters(text[c]) for c in COLUMNS)),
             )
 
     # ----------------------------------------------------------------- queries
@@ -206,7 +207,7 @@ def fts_query(query: str) -> str:
     """A user's words -> an FTS5 query: every word must match (as a prefix);
     "quoted words" match as a phrase. FTS syntax in the input is treated as text."""
     parts = []
-    for phrase, word in _TOKEN_RE.findall(query or ""):
+    for phrase, word in _TOKEN_RE.findall(textfold.letters(query or "")):
         if phrase:
             words = re.findall(r"\w+", phrase)
             if words:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from . import yamlio
 from .errors import ArchiveError
 from .names import acronyms_from, parse_byline, parse_name
+from .textfold import fold
 
 # what `archive add` needs before it can write a record: (field, flag)
 REQUIRED = (("title", "--title"), ("authors", "--byline"), ("issued", "--issued"))
@@ -192,10 +192,6 @@ def _join(path: list[Any]) -> str:
 # --------------------------------------------------------------------------- list filters
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form for matching (Ōta ~ ota)."""
-    text = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
 def author_text(data: dict[str, Any]) -> str:

@@ -168,3 +168,10 @@ def test_shipped_catalog_is_one_folder_per_record():
     assert SEED_ID in archive.ids()
     for record_id in archive.ids():
         assert archive.read(record_id).id == record_id
+
+
+def test_ids_fold_letters_unicode_does_not_decompose(empty_root):
+    archive = Archive(empty_root)
+    r = archive.add({"title": "Arctic “Futures”", "issued": "2016",
+                     "authors": [{"family": "Sørensen", "given": "Mette"}]})
+    assert r.id == "sorensen-2016-arctic-futures"
