@@ -140,7 +140,22 @@ def _open_index(archive: Any) -> Any:
 
 
 def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Indented on a terminal; compact when piped (json's C encoder: fast on big lists)."""
+    if _is_terminal(sys.stdout):
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _note_written(archive: Any, records: list[Any]) -> None:
+    """Put what this command wrote into the search index (no re-reading)."""
+    from .index import Index
+
+    index = Index(archive)
+    try:
+        index.note_written(records)
+    finally:
+        index.close()
 
 
 def _existing(archive: Any) -> list[dict[str, Any]]:
@@ -284,6 +299,7 @@ def add_cmd(
         return
     # the id is made again under the lock, so that simultaneous adds never collide
     record = archive.add(data, source=record.provenance.source)
+    _note_written(archive, [record])
     typer.echo(record.id)
     err(f"Added {archive.record_file(record.id)}")
 
@@ -395,12 +411,22 @@ def _title(data: dict[str, Any]) -> str:
     return f"{data['title']}: {data['subtitle']}" if data.get("subtitle") else data["title"]
 
 
+RICH_TABLE_MAX = 1000  # rich lays out ~4,000 rows/s; longer lists get the plain layout
+
+
 def _table(rows: list[dict[str, Any]], columns: list[tuple[str, Callable[[dict], Any]]]) -> None:
-    """A rich table on a terminal; tab-separated lines when piped (fast, greppable)."""
+    """A rich table on a terminal; tab-separated lines when piped (fast, greppable);
+    aligned plain columns for very long lists on a terminal."""
+    cells = [[str(get(d)).replace("\t", " ").replace("\n", " ") for _, get in columns]
+             for d in rows]
+    header = [name for name, _ in columns]
     if not _is_terminal(sys.stdout):
-        out = ["\t".join(name for name, _ in columns)]
-        out += ["\t".join(str(get(d)).replace("\t", " ") for _, get in columns) for d in rows]
-        sys.stdout.write("\n".join(out) + "\n")
+        sys.stdout.write("\n".join("\t".join(r) for r in [header, *cells]) + "\n")
+        return
+    if len(rows) > RICH_TABLE_MAX:
+        _plain_table(header, cells)
+        err(f"(plain layout for {len(rows)} rows; filter the list, or pipe it for "
+            "tab-separated output)")
         return
     from rich.console import Console
     from rich.table import Table
@@ -408,9 +434,28 @@ def _table(rows: list[dict[str, Any]], columns: list[tuple[str, Callable[[dict],
     table = Table(show_lines=False, header_style="bold")
     for name, _ in columns:
         table.add_column(name, overflow="fold", no_wrap=name in ("ID", "Date", "Score"))
-    for d in rows:
-        table.add_row(*(str(get(d)) for _, get in columns))
+    for row in cells:
+        table.add_row(*row)
     Console().print(table)
+
+
+def _plain_table(header: list[str], cells: list[list[str]]) -> None:
+    """Columns padded to the widest value (capped), the last one cut to the terminal."""
+    import shutil
+
+    width = shutil.get_terminal_size((120, 24)).columns
+    widths = [min(max(len(r[i]) for r in [header, *cells]), 30) for i in range(len(header))]
+    if "Title" in header:  # the title takes the room the other columns leave
+        t = header.index("Title")
+        rest = sum(w for i, w in enumerate(widths) if i != t) + 2 * (len(widths) - 1)
+        widths[t] = max(20, width - rest)
+
+    def line(row: list[str]) -> str:
+        text = "  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip()
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    out = ["\033[1m" + line(header) + "\033[0m", *(line(r) for r in cells)]
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 # --------------------------------------------------------------------------- search
@@ -498,7 +543,8 @@ def edit_cmd(
     if new.to_data() == record.to_data():
         err("No changes.")
         return
-    archive.save(new)
+    new = archive.save(new)
+    _note_written(archive, [new])
     err(f"Saved {archive.record_file(new.id)}")
 
 
@@ -668,6 +714,7 @@ def import_cmd(
         return
     with progress_factory("Writing records")(len(plan.records)) as advance:
         records = importer.run_import(archive, plan, progress=advance)
+    _note_written(archive, records)
     for r in records:
         typer.echo(r.id)
     err(f"Imported {len(records)} record(s) from {file} ({plan.format})")

@@ -20,10 +20,10 @@ from . import textfold
 from .errors import ArchiveError
 from .store import RECORD_FILE, Archive
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 COLUMNS = ("title", "subtitle", "names", "affiliations", "subjects", "abstract", "series")
-# bm25 weights, in the order of the fts table's columns (id first, not indexed)
-WEIGHTS = (0.0, 10.0, 6.0, 8.0, 3.0, 5.0, 1.0, 3.0)
+# bm25 weights, in the order of COLUMNS
+WEIGHTS = (10.0, 6.0, 8.0, 3.0, 5.0, 1.0, 3.0)
 
 
 @dataclass
@@ -90,12 +90,13 @@ class Index:
             return
         db.execute("DROP TABLE IF EXISTS records")
         db.execute("DROP TABLE IF EXISTS fts")
+        # fts rows share the rowid of their records row: deletes by rowid, never a scan
         db.execute(
-            "CREATE TABLE records(id TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER,"
-            " data TEXT, error TEXT)"
+            "CREATE TABLE records(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL,"
+            " mtime_ns INTEGER, size INTEGER, data TEXT, error TEXT)"
         )
         db.execute(
-            "CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, "
+            "CREATE VIRTUAL TABLE fts USING fts5("
             + ", ".join(COLUMNS)
             + ", tokenize=\"unicode61 remove_diacritics 2\")"
         )
@@ -133,8 +134,7 @@ class Index:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for record_id in gone:
-                self.db.execute("DELETE FROM records WHERE id=?", (record_id,))
-                self.db.execute("DELETE FROM fts WHERE id=?", (record_id,))
+                self._delete(record_id)
             for record_id in changed:
                 self._update(record_id, disk[record_id])
                 if progress:
@@ -144,6 +144,12 @@ class Index:
             self.db.execute("ROLLBACK")
             raise
         return len(changed) + len(gone)
+
+    def _delete(self, record_id: str) -> None:
+        row = self.db.execute("SELECT rowid FROM records WHERE id=?", (record_id,)).fetchone()
+        if row:
+            self.db.execute("DELETE FROM fts WHERE rowid=?", (row[0],))
+            self.db.execute("DELETE FROM records WHERE rowid=?", (row[0],))
 
     def _update(self, record_id: str, stamp: tuple[int, int]) -> None:
         path = self.archive.records / record_id / RECORD_FILE
@@ -160,18 +166,34 @@ class Index:
                     data = record.to_data()
             except ArchiveError as exc:
                 error = str(exc)
-        self.db.execute(
-            "INSERT OR REPLACE INTO records VALUES(?,?,?,?,?)",
-            (record_id, stamp[0], stamp[1], json.dumps(data, ensure_ascii=False) if data else None,
-             error),
+        self._put(record_id, stamp, data, error)
+
+    def _put(self, record_id: str, stamp: tuple[int, int], data: dict[str, Any] | None,
+             error: str | None) -> None:
+        self._delete(record_id)
+        cur = self.db.execute(
+            "INSERT INTO records(id, mtime_ns, size, data, error) VALUES(?,?,?,?,?)",
+            (record_id, stamp[0], stamp[1],
+             json.dumps(data, ensure_ascii=False) if data else None, error),
         )
-        self.db.execute("DELETE FROM fts WHERE id=?", (record_id,))
         if data:
             text = _fts_text(data)
             self.db.execute(
-                f"INSERT INTO fts(id, {', '.join(COLUMNS)}) VALUES(?{', ?' * len(COLUMNS)})",
-                (record_id, *(textfold.letters(text[c]) for c in COLUMNS)),
+                f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES(?{', ?' * len(COLUMNS)})",
+                (cur.lastrowid, *(textfold.letters(text[c]) for c in COLUMNS)),
             )
+
+    def note_written(self, records: list[Any]) -> None:
+        """Index records just written by this process, without reading them back."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for record in records:
+                st = os.stat(self.archive.records / record.id / RECORD_FILE)
+                self._put(record.id, (st.st_mtime_ns, st.st_size), record.to_data(), None)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     # ----------------------------------------------------------------- queries
 
@@ -186,8 +208,8 @@ class Index:
         if not match:
             raise ArchiveError("the search query is empty: give at least one word")
         sql = (
-            "SELECT f.id, r.data, bm25(fts, " + ", ".join(map(str, WEIGHTS)) + ") AS score "
-            "FROM fts f JOIN records r ON r.id = f.id WHERE fts MATCH ? ORDER BY score"
+            "SELECT r.id, r.data, bm25(fts, " + ", ".join(map(str, WEIGHTS)) + ") AS score "
+            "FROM fts JOIN records r ON r.rowid = fts.rowid WHERE fts MATCH ? ORDER BY score"
         )
         params: tuple[Any, ...] = (match,)
         if limit:

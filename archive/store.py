@@ -214,7 +214,8 @@ class Archive:
 
     def _stage(self, record: Record, sync: bool) -> Path:
         staging = self.state / "staging"
-        staging.mkdir(parents=True, exist_ok=True)
+        if not staging.is_dir():
+            staging.mkdir(parents=True)
         folder = staging / f"{record.id}.{uuid.uuid4().hex[:8]}"
         folder.mkdir()
         write_atomic(folder / RECORD_FILE, yamlio.dump_record(record.to_data()), sync=sync)
