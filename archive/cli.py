@@ -173,9 +173,13 @@ def _existing(archive: Any) -> list[dict[str, Any]]:
 def init_cmd(
     path: Path = typer.Argument(Path("."), help="Folder for the new archive."),
 ) -> None:
-    """Create an empty archive (records/, deleted/, styles/, .gitignore).
+    """Create an empty archive.
 
-    Example:  archive init ~/commentaries
+    Makes records/, deleted/, styles/ and a .gitignore for the index in .archive/.
+
+    \b
+    Example:
+      archive init ~/commentaries
     """
     from .store import init
 
@@ -232,19 +236,23 @@ def add_cmd(
     no_duplicates: bool = typer.Option(
         False, "--no-duplicates", help="Refuse a likely duplicate instead of asking."),
 ) -> None:
-    """Add a record, from flags, from a file (--from), or by answering prompts.
+    """Add a record from flags, a file, or prompts.
 
     Prints the new record's id. With a terminal, missing required fields (title,
     byline, issued) are asked for; without one, the command lists what is missing.
+    A likely duplicate (same title, first author and year) is asked about, or
+    refused with --no-duplicates.
 
+    \b
     Example:
-
-      archive add --title "Do not be disturbed by the “suspension” of peace treaty
-      negotiations with Russia" --subtitle "Ideal opportunity ..."
-      --byline "TOKIWA Shin, Academic Member, GFJ / Distinguished Research Fellow, JFIR /
-      Senior staff writer, Tokyo Shimbun" --issued 2022-06-01 --series "GFJ Commentary"
-      --publisher "The Global Forum of Japan" --language en --original-language ja
-      --original-issued 2022-05-19 --original-venue "e-Forum “Giron-Hyakushutsu”"
+      archive add \\
+        --title "Do not be disturbed by the “suspension” of peace treaty negotiations with Russia" \\
+        --subtitle "Ideal opportunity for completely breaking away from the policy of Russian appeasement" \\
+        --byline "TOKIWA Shin, Academic Member, GFJ / Distinguished Research Fellow, JFIR / Senior staff writer, Tokyo Shimbun" \\
+        --issued 2022-06-01 --language en --series "GFJ Commentary" \\
+        --publisher "The Global Forum of Japan" \\
+        --original-issued 2022-05-19 --original-language ja \\
+        --original-venue "e-Forum “Giron-Hyakushutsu”"
     """
     from . import duplicates, operations, yamlio
     from .errors import InvalidRecord
@@ -345,9 +353,11 @@ def show_cmd(
     record_id: str = typer.Argument(..., metavar="ID", help="The record's id."),
     format: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
 ) -> None:
-    """Print one record.
+    """Print one record as YAML or JSON.
 
-    Example:  archive show tokiwa-2022-do-not-be-disturbed --format json
+    \b
+    Example:
+      archive show tokiwa-2022-do-not-be-disturbed --format json
     """
     if format not in ("yaml", "json"):
         raise ArchiveError(f"--format {format!r}: use yaml or json")
@@ -374,9 +384,15 @@ def list_cmd(
     sort: str = typer.Option("date", help="date (newest first), title, author, id, added."),
     as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
 ) -> None:
-    """List the records, newest first, as a table (or JSON).
+    """List the records, newest first.
 
-    Example:  archive list --series "GFJ Commentary" --year 2022
+    A table on a terminal, tab-separated lines when piped, or JSON with --json.
+    Filters match any part of a value, ignoring case and accents.
+
+    \b
+    Examples:
+      archive list --series "GFJ Commentary" --year 2020-2022
+      archive list --author tokiwa --json
     """
     from . import operations
     from .model import TYPES
@@ -433,7 +449,7 @@ def _table(rows: list[dict[str, Any]], columns: list[tuple[str, Callable[[dict],
 
     table = Table(show_lines=False, header_style="bold")
     for name, _ in columns:
-        table.add_column(name, overflow="fold", no_wrap=name in ("ID", "Date", "Score"))
+        table.add_column(name, overflow="fold", no_wrap=name in ("ID", "Date", "#"))
     for row in cells:
         table.add_row(*row)
     Console().print(table)
@@ -463,19 +479,25 @@ def _plain_table(header: list[str], cells: list[list[str]]) -> None:
 
 @command("search")
 def search_cmd(
-    query: str = typer.Argument(..., help="Words to find; \"quoted words\" as a phrase."),
+    words: list[str] = typer.Argument(..., metavar="QUERY...",
+                                      help="Words to find; \"quoted words\" as a phrase."),
     limit: int = typer.Option(20, min=1, help="At most this many results."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """Search titles, names, affiliations, subjects, abstracts and series, best first.
+    """Search the records, best match first.
 
+    Looks in titles, subtitles, names, affiliations, subjects, abstracts and series.
     Every word must match (as a word or the start of one); accents and case are
-    ignored. The index is kept in .archive/ and follows changes to records/.
+    ignored; "quoted words" match as a phrase. The index lives in .archive/ and
+    follows every change to records/, hand edits and git pull included.
 
-    Example:  archive search "peace treaty" Tokiwa
+    \b
+    Example:
+      archive search '"peace treaty"' tokiwa
     """
     from . import operations
 
+    query = " ".join(words)
     archive = _archive()
     index = _open_index(archive)
     try:
@@ -485,8 +507,8 @@ def search_cmd(
     if as_json:
         _print_json([{"score": round(score, 3), **e.data} for e, score in hits])
         return
-    _table([{**e.data, "_score": s} for e, s in hits],
-           [("Score", lambda d: f"{d['_score']:.2f}"), ("ID", lambda d: d["id"]),
+    _table([{**e.data, "_rank": n} for n, (e, _) in enumerate(hits, start=1)],
+           [("#", lambda d: d["_rank"]), ("ID", lambda d: d["id"]),
             ("Date", lambda d: d.get("issued", "")), ("Author", operations.first_author),
             ("Title", _title)])
     err(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
@@ -503,16 +525,17 @@ def edit_cmd(
         "authors[0].given=Shin, subjects='[a, b]'. An empty VALUE removes the field."),
     unset: list[str] = typer.Option([], "--unset", help="Remove a field."),
 ) -> None:
-    """Change a record with --set, or in $EDITOR as YAML.
+    """Change a record with --set, or in $EDITOR.
 
     An invalid result is never saved: with --set the command fails and names the
     field; in the editor the errors are shown and you are offered the file again.
 
+    \b
     Examples:
-
       archive edit tokiwa-2022-do-not-be-disturbed --set series_number=123
-
-      archive edit tokiwa-2022-do-not-be-disturbed          (opens $EDITOR)
+      archive edit tokiwa-2022-do-not-be-disturbed --set original.issued=2022-05-19
+      archive edit tokiwa-2022-do-not-be-disturbed --unset notes
+      archive edit tokiwa-2022-do-not-be-disturbed      # opens $EDITOR
     """
     from . import operations, yamlio
     from .errors import InvalidRecord
@@ -602,12 +625,15 @@ def remove_cmd(
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (kept in the tombstone)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
-    """Remove a record, keeping a tombstone (id, when, why) in deleted/<id>/.
+    """Remove a record, keeping a tombstone.
 
-    Removed records are published as deleted (OAI-PMH) and can be brought back
-    with `archive restore ID`. Their ids are never given to new records.
+    The record moves to deleted/<id>/ with tombstone.yaml (id, when, why). Removed
+    records are published as deleted (OAI-PMH), can be brought back with
+    `archive restore ID`, and their ids are never given to new records.
 
-    Example:  archive remove tokiwa-2022-do-not-be-disturbed --reason "duplicate of ..."
+    \b
+    Example:
+      archive remove tokiwa-2022-do-not-be-disturbed-2 --reason "duplicate"
     """
     archive = _archive()
     archive.read(record_id)  # refuse unknown or broken ids before asking
@@ -624,7 +650,9 @@ def restore_cmd(
 ) -> None:
     """Bring back a removed record.
 
-    Example:  archive restore tokiwa-2022-do-not-be-disturbed
+    \b
+    Example:
+      archive restore tokiwa-2022-do-not-be-disturbed-2
     """
     record = _archive().restore(record_id)
     err(f"Restored {record.id}")
@@ -642,10 +670,17 @@ def validate_cmd(
                                      "(size and sha256)."),
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
 ) -> None:
-    """Check records: schema, ids, folders, archived files (size, sha256), dates,
-    likely duplicates. Prints file:line: field: problem; exits 1 when anything is wrong.
+    """Check the records and their archived files.
 
-    Example:  archive validate
+    Checks the schema, ids and folder names, archived files (present, size,
+    sha256), dates (original not after issued) and likely duplicates. Prints one
+    line per problem, file:line: field: problem, and exits 1 when anything is wrong.
+    Likely duplicates are warnings (exit 0 unless --strict).
+
+    \b
+    Examples:
+      archive validate
+      archive validate tokiwa-2022-do-not-be-disturbed --json
     """
     from dataclasses import asdict
 
@@ -682,13 +717,17 @@ def import_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", help="Check everything; write nothing."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every note on mapping."),
 ) -> None:
-    """Import records: all or nothing. One bad item and nothing is written; the
-    report names each bad item by its position and id.
+    """Import records from YAML, JSON or CSL-JSON, all or nothing.
 
-    CSL-JSON items (from Zotero, citation.js, pandoc...) keep their id when it is a
-    valid record id; every CSL variable without a field of ours is kept in `csl`.
+    One bad item and nothing is written; the report names each bad item by its
+    position and id. CSL-JSON items (from Zotero, citation.js, pandoc...) keep their
+    id when it is a valid record id; every CSL variable without a field of ours is
+    kept in the record's `csl` mapping, so nothing is lost.
 
-    Example:  archive import zotero-export.json --dry-run
+    \b
+    Examples:
+      archive import zotero-export.json --dry-run
+      archive import records.yaml
     """
     from . import importer
 

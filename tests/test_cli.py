@@ -386,3 +386,40 @@ def test_help_has_examples_for_every_command(cli):
         res = cli(None, name, "--help")
         assert res.exit_code == 0
         assert "Example" in res.stdout, name
+
+
+def _help_examples(cli, command: str) -> list[list[str]]:
+    """The example command lines printed by `archive COMMAND --help`."""
+    import shlex
+
+    text = cli(None, command, "--help").stdout
+    block = text.split("Example", 1)[1].split("Options:", 1)[0]
+    joined = block.replace("\\\n", " ")
+    return [shlex.split(line.split("#")[0])[1:] for line in joined.splitlines()
+            if line.strip().startswith("archive ")]
+
+
+def test_the_add_example_in_help_makes_the_seed_record(cli, empty_root):
+    (example,) = _help_examples(cli, "add")
+    res = cli(empty_root, *example)
+    assert res.exit_code == 0, res.stderr
+    made = cli(empty_root, "show", SEED_ID, "--format", "json").json
+    seed = cli(REPO, "show", SEED_ID, "--format", "json").json
+    for field in ("title", "subtitle", "issued", "language", "series", "publisher"):
+        assert made[field] == seed[field]
+    assert made["original"]["issued"] == "2022-05-19" and made["original"]["language"] == "ja"
+
+
+@pytest.mark.parametrize("command", ["show", "list", "search", "validate", "edit", "remove",
+                                     "restore"])
+def test_help_examples_run(cli, seed_root, command):
+    assert cli(seed_root, "add", *SEED_FLAGS).exit_code == 0  # a -2 twin to remove/restore
+    if command == "restore":
+        assert cli(seed_root, "remove", SEED_ID + "-2").exit_code == 0
+    examples = _help_examples(cli, command)
+    assert examples
+    for argv in examples:
+        if argv == ["edit", SEED_ID]:
+            continue  # opens $EDITOR: tested in test_edit_in_editor
+        res = cli(seed_root, *argv)
+        assert res.exit_code == 0, (argv, res.stderr)
