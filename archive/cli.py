@@ -698,7 +698,9 @@ def validate_cmd(
         for p in problems:
             typer.echo(str(p))
     bad = len({p.record for p in errors})
-    what = "archived files" if fixity_only else "records"
+    what = "record" + ("" if total == 1 else "s")
+    what = f"{what}' archived files" if fixity_only and total != 1 else (
+        "record's archived files" if fixity_only else what)
     if errors or (strict and warnings):
         err(f"{len(errors)} error(s), {len(warnings)} warning(s) in {total} {what} "
             f"({bad} with errors)")

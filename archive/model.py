@@ -201,6 +201,7 @@ class Person(_Model):
     comma_suffix: Union[bool, None] = None
     static_ordering: Union[bool, None] = None
     affiliations: Annotated[list[Affiliation], BeforeValidator(_list)] = []
+    csl: dict[str, Any] = {}  # CSL name parts we have no field for (multi, sequence...)
 
     @field_validator("order", mode="before")
     @classmethod
@@ -236,6 +237,7 @@ class Organization(_Model):
     """An organization as author, translator or editor: one name, never split."""
 
     organization: Text
+    csl: dict[str, Any] = {}  # CSL name parts we have no field for
 
 
 def _agent_kind(value: Any) -> str:

@@ -423,3 +423,37 @@ def test_help_examples_run(cli, seed_root, command):
             continue  # opens $EDITOR: tested in test_edit_in_editor
         res = cli(seed_root, *argv)
         assert res.exit_code == 0, (argv, res.stderr)
+
+
+def test_editor_offers_an_invalid_record_again_on_a_terminal(small, tmp_path):
+    """First edit breaks the date: the errors are shown, the file offered again; the
+    second edit fixes it and only then is the record saved."""
+    pexpect = pytest.importorskip("pexpect")
+    rid = "tokiwa-2022-peace-treaty-talks-suspended"
+    count = tmp_path / "count"
+    editor = tmp_path / "ed.py"
+    editor.write_text(
+        "import sys, pathlib\n"
+        f"c = pathlib.Path({str(count)!r})\n"
+        "n = int(c.read_text()) if c.exists() else 0\n"
+        "c.write_text(str(n + 1))\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "t = p.read_text()\n"
+        "if n == 0:\n"
+        "    t = t.replace('2022-06-01', '2022-06-31')\n"
+        "else:\n"
+        "    assert t.startswith('# error: issued:'), t\n"
+        "    t = t.replace('2022-06-31', '2022-06-30')\n"
+        "p.write_text(t)\n")
+    child = pexpect.spawn(sys.executable, ["-m", "archive", "--root", str(small), "edit", rid],
+                          cwd=str(REPO), encoding="utf-8", timeout=30,
+                          env={**os.environ, "EDITOR": f"{sys.executable} {editor}"})
+    child.expect("is not a date: June 2022 has 30 days")
+    child.expect(r"Edit it again\?")
+    child.sendline("y")
+    child.expect("Saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    data = yaml.safe_load((small / "records" / rid / "record.yaml").read_text())
+    assert str(data["issued"]) == "2022-06-30"

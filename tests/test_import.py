@@ -149,7 +149,8 @@ GOOD = {"id": "good-1", "type": "report", "title": "Fine",
     ({**GOOD, "id": "b", "type": "poem"}, "item 2 (id b): type: 'poem' is not a CSL item type"),
     ({"id": "b", "title": "No type"}, "item 2 (id b): type: is required in CSL-JSON"),
     ({**GOOD, "id": "b", "title": ""}, "item 2 (id b): title: is required"),
-    ({**GOOD, "id": "b", "URL": "not a url"}, "item 2 (id b): url: 'not a url' is not a web"),
+    ({**GOOD, "id": "b", "author": [{"given": None}]}, "item 2 (id b): author[0]: a name needs "
+                                                      "family, given or literal"),
     ("just a string", "item 2: must be an object, not str"),
     ({**GOOD, "id": "good-1"}, "item 2 (id good-1): id 'good-1' appears more than once"),
 ])
@@ -205,3 +206,20 @@ def test_format_is_detected_and_announced(cli, empty_root, tmp_path):
     assert res.exit_code == 0
     assert "(csl-json)" in res.stderr
     assert cli(empty_root, "import", str(path), "--format", "bibtex").exit_code == 1
+
+
+def test_doubtful_values_are_kept_not_refused(cli, empty_root, tmp_path):
+    """A URL or DOI we would not accept from a librarian is kept as written (in csl),
+    with a note, rather than failing a whole import; so are unknown name parts."""
+    item = {**GOOD, "URL": "ftp://archive.example/x", "DOI": "doi 10/abc",
+            "author": [{"family": "Tokiwa", "given": "Shin", "sequence": "first",
+                        "multi": {"_key": {"ja": {"family": "常盤", "given": "伸"}}}},
+                       {"literal": "GFJ", "parse-names": False}]}
+    path = _write(tmp_path, "items.json", [item])
+    res = cli(empty_root, "import", str(path), "--verbose")
+    assert res.exit_code == 0, res.stderr
+    assert "URL: 'ftp://archive.example/x' is not a valid URL; kept as written" in res.stderr
+    data = cli(empty_root, "show", "good-1", "--format", "json").json
+    assert "url" not in data and data["csl"]["URL"] == "ftp://archive.example/x"
+    assert data["authors"][0]["csl"]["multi"]["_key"]["ja"]["family"] == "常盤"
+    assert _normalized(csljson.data_to_item(data)) == _normalized(item)

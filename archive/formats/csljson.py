@@ -125,10 +125,11 @@ def _name(value: Any, where: str, out: Converted) -> dict[str, Any] | None:
         )
         return None
     if value.get("literal"):
-        extra = sorted(k for k in value if k not in ("literal", "parse-names"))
+        org: dict[str, Any] = {"organization": value["literal"]}
+        extra = {k: v for k, v in value.items() if k != "literal"}
         if extra:
-            out.notes.append(f"{where}: literal name kept; dropped {', '.join(extra)}")
-        return {"organization": value["literal"]}
+            org["csl"] = extra
+        return org
     person: dict[str, Any] = {}
     for key, ours in NAME_KEYS.items():
         if key in value and value[key] not in (None, ""):
@@ -139,9 +140,9 @@ def _name(value: Any, where: str, out: Converted) -> dict[str, Any] | None:
                 out.errors.append(f"{where}.{key}: must be text, not {type(v).__name__}")
             else:
                 person[ours] = _text(v)
-    dropped = sorted(k for k in value if k not in NAME_KEYS and k not in ("parse-names",))
-    if dropped:
-        out.notes.append(f"{where}: dropped {', '.join(dropped)}")
+    extra = {k: v for k, v in value.items() if k not in NAME_KEYS}
+    if extra:
+        person["csl"] = extra
     if "family" not in person:
         if "given" in person:
             out.notes.append(f"{where}: a name with only a given name is kept as family name")
@@ -245,6 +246,19 @@ def _subjects(value: Any) -> list[str]:
     return [p for p in parts if p]
 
 
+def _checks(key: str, value: Any) -> bool:
+    """Whether a URL or DOI passes the record's own validation."""
+    from pydantic_core import PydanticCustomError
+
+    from ..model import _doi, _url
+
+    try:
+        (_url if key == "URL" else _doi)(value)
+    except PydanticCustomError:
+        return False
+    return True
+
+
 def item_to_data(item: Any, where: str = "item") -> Converted:
     """One CSL-JSON item -> record data (not yet validated)."""
     out = Converted(data={})
@@ -289,6 +303,10 @@ def item_to_data(item: Any, where: str = "item") -> Converted:
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 out.errors.append(f"{key}: must be text, not {type(value).__name__}")
                 continue
+            if key in ("URL", "DOI") and not _checks(key, value):
+                extra[key] = value
+                out.notes.append(f"{key}: {value!r} is not a valid {key}; kept as written in csl")
+                continue
             data[TEXT_VARIABLES[key]] = _text(value)
         elif key in ORIGINAL_VARIABLES:
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -329,11 +347,12 @@ def item_to_data(item: Any, where: str = "item") -> Converted:
 
 def _csl_name(agent: dict[str, Any]) -> dict[str, Any]:
     if "organization" in agent and "family" not in agent:
-        return {"literal": agent["organization"]}
+        return {"literal": agent["organization"], **agent.get("csl", {})}
     out = {}
     for key, ours in NAME_KEYS.items():
         if agent.get(ours) not in (None, ""):
             out[key] = agent[ours]
+    out.update(agent.get("csl", {}))
     return out
 
 
@@ -350,8 +369,6 @@ def data_to_item(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("subtitle"):
         item["title"] = f"{data['title']}: {data['subtitle']}"
         item["title-short"] = data["title"]
-    if data.get("doi"):
-        item["DOI"] = data["doi"]
     for csl_key, ours in NAME_VARIABLES.items():
         if data.get(ours):
             item[csl_key] = [_csl_name(a) for a in data[ours]]
