@@ -134,6 +134,19 @@ def check_files(archive: Archive, record: Record, folder_id: str | None = None) 
     return problems
 
 
+def _check_folder(job: tuple[str, str, bool]
+                  ) -> tuple[str, list[Problem], dict[str, Any] | None]:
+    """Every check of one record folder (runs in a worker for large archives)."""
+    root, folder_id, fixity_only = job
+    archive = Archive(root)
+    record, found = check_record_file(archive, folder_id)
+    if fixity_only:
+        found = [p for p in found if record is None and p.severity == "error"]
+    if record is None:
+        return folder_id, found, None
+    return folder_id, found + check_files(archive, record, folder_id), record.to_data()
+
+
 def run(archive: Archive, ids: Iterable[str] | None = None, fixity_only: bool = False,
         progress: Callable[[int], Any] | None = None) -> list[Problem]:
     """All checks, or only fixity; ``ids`` limits them to some records."""
@@ -150,19 +163,15 @@ def run(archive: Archive, ids: Iterable[str] | None = None, fixity_only: bool = 
         targets = wanted
     else:
         targets = folder_ids
+    from .parallel import map_ordered
+
     problems: list[Problem] = []
     valid: dict[str, dict[str, Any]] = {}
-    for folder_id in targets:
-        record, found = check_record_file(archive, folder_id)
-        if not fixity_only:
-            problems.extend(found)
-        elif record is None:
-            problems.extend(p for p in found if p.severity == "error")
-        if record is not None:
-            problems.extend(check_files(archive, record, folder_id))
-            valid[folder_id] = record.to_data()
-        if progress:
-            progress(1)
+    jobs = [(str(archive.root), folder_id, fixity_only) for folder_id in targets]
+    for folder_id, found, data in map_ordered(_check_folder, jobs, progress):
+        problems.extend(found)
+        if data is not None:
+            valid[folder_id] = data
     if not fixity_only:
         problems.extend(_duplicate_problems(archive, valid, wanted))
     return problems

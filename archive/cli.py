@@ -698,9 +698,8 @@ def validate_cmd(
         for p in problems:
             typer.echo(str(p))
     bad = len({p.record for p in errors})
-    what = "record" + ("" if total == 1 else "s")
-    what = f"{what}' archived files" if fixity_only and total != 1 else (
-        "record's archived files" if fixity_only else what)
+    what = f"record{'' if total == 1 else 's'}" + (" (archived files only)" if fixity_only
+                                                   else "")
     if errors or (strict and warnings):
         err(f"{len(errors)} error(s), {len(warnings)} warning(s) in {total} {what} "
             f"({bad} with errors)")

@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import textfold
@@ -56,6 +57,23 @@ def _fts_text(data: dict[str, Any]) -> dict[str, str]:
         "series": " ".join(p for p in (data.get("series", ""), data.get("publisher", ""),
                                        data.get("container_title", "")) if p),
     }
+
+
+def _load_entry(job: tuple[str, str, tuple[int, int]]
+                ) -> tuple[str, dict[str, Any] | None, str | None]:
+    """Read one record for the index: (id, data, None) or (id, None, error)."""
+    root, record_id, stamp = job
+    path = Path(root) / "records" / record_id / RECORD_FILE
+    if stamp[0] < 0:
+        return record_id, None, f"{path.parent}: a record folder without {RECORD_FILE}"
+    try:
+        record = Archive.load_file(path)
+    except ArchiveError as exc:
+        return record_id, None, str(exc)
+    if record.id != record_id:
+        return record_id, None, (f"{path}: id {record.id!r} does not match its folder name "
+                                 f"{record_id!r}")
+    return record_id, record.to_data(), None
 
 
 class Index:
@@ -131,14 +149,16 @@ class Index:
             return 0
         if on_start:
             on_start(len(changed))
+        from .parallel import map_ordered
+
+        root = str(self.archive.root)
+        loaded = map_ordered(_load_entry, [(root, i, disk[i]) for i in changed], progress)
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for record_id in gone:
                 self._delete(record_id)
-            for record_id in changed:
-                self._update(record_id, disk[record_id])
-                if progress:
-                    progress(1)
+            for record_id, data, error in loaded:
+                self._put(record_id, disk[record_id], data, error)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -150,23 +170,6 @@ class Index:
         if row:
             self.db.execute("DELETE FROM fts WHERE rowid=?", (row[0],))
             self.db.execute("DELETE FROM records WHERE rowid=?", (row[0],))
-
-    def _update(self, record_id: str, stamp: tuple[int, int]) -> None:
-        path = self.archive.records / record_id / RECORD_FILE
-        data = error = None
-        if stamp[0] < 0:
-            error = f"{path.parent}: a record folder without {RECORD_FILE}"
-        else:
-            try:
-                record = self.archive.load_file(path)
-                if record.id != record_id:
-                    error = (f"{path}: id {record.id!r} does not match its folder name "
-                             f"{record_id!r}")
-                else:
-                    data = record.to_data()
-            except ArchiveError as exc:
-                error = str(exc)
-        self._put(record_id, stamp, data, error)
 
     def _put(self, record_id: str, stamp: tuple[int, int], data: dict[str, Any] | None,
              error: str | None) -> None:
