@@ -122,7 +122,12 @@ def progress_factory(description: str, minimum: int = 200) -> Callable[[int], An
             yield lambda n: None
             return
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TimeRemainingColumn,
+        )
 
         with Progress("[progress.description]{task.description}", BarColumn(),
                       MofNCompleteColumn(), TimeRemainingColumn(),
@@ -258,14 +263,7 @@ def add_cmd(
     from .errors import InvalidRecord
 
     archive = _archive()
-    base = None
-    if from_file is not None:
-        text = yamlio.read_text(from_file)
-        base = (yamlio.loads_json(text, str(from_file)) if from_file.suffix.lower() == ".json"
-                else yamlio.loads(text, str(from_file)))
-        if not isinstance(base, dict):
-            raise ArchiveError(f"{from_file}: must hold one record (a mapping of fields), "
-                               f"not {type(base).__name__}")
+    base = operations.read_record_file(from_file) if from_file is not None else None
     existing = _existing(archive)
     known = operations.known_acronyms(existing)
     fields = dict(
@@ -395,12 +393,7 @@ def list_cmd(
       archive list --author tokiwa --json
     """
     from . import operations
-    from .model import TYPES
 
-    if sort not in operations.SORTS:
-        raise ArchiveError(f"--sort {sort!r}: use one of {', '.join(operations.SORTS)}")
-    if type_ is not None and type_ not in TYPES:
-        raise ArchiveError(f"--type {type_!r}: not a type; use one of {', '.join(TYPES)}")
     archive = _archive()
     index = _open_index(archive)
     try:
@@ -408,23 +401,20 @@ def list_cmd(
     finally:
         index.close()
     broken = [e for e in entries if e.data is None]
-    rows = [e.data for e in entries if e.data is not None and operations.matches(
-        e.data, author=author, series=series, year=year, type=type_, subject=subject)]
-    rows = operations.sort_entries(rows, sort)
+    rows = operations.select((e.data for e in entries if e.data is not None), sort=sort,
+                             author=author, series=series, year=year, type=type_,
+                             subject=subject)
     if as_json:
         _print_json(rows)
     else:
         _table(rows, [("ID", lambda d: d["id"]), ("Date", lambda d: d.get("issued", "")),
                       ("Author", operations.first_author),
-                      ("Title", lambda d: _title(d)), ("Series", lambda d: d.get("series", ""))])
+                      ("Title", operations.full_title),
+                      ("Series", lambda d: d.get("series", ""))])
         err(f"{len(rows)} record{'s' if len(rows) != 1 else ''}")
     if broken:
         err(f"warning: {len(broken)} record(s) could not be read and are not listed "
             f"({', '.join(e.id for e in broken[:5])}); run `archive validate`")
-
-
-def _title(data: dict[str, Any]) -> str:
-    return f"{data['title']}: {data['subtitle']}" if data.get("subtitle") else data["title"]
 
 
 RICH_TABLE_MAX = 1000  # rich lays out ~4,000 rows/s; longer lists get the plain layout
@@ -510,7 +500,7 @@ def search_cmd(
     _table([{**e.data, "_rank": n} for n, (e, _) in enumerate(hits, start=1)],
            [("#", lambda d: d["_rank"]), ("ID", lambda d: d["id"]),
             ("Date", lambda d: d.get("issued", "")), ("Author", operations.first_author),
-            ("Title", _title)])
+            ("Title", operations.full_title)])
     err(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
 
 
@@ -537,29 +527,14 @@ def edit_cmd(
       archive edit tokiwa-2022-do-not-be-disturbed --unset notes
       archive edit tokiwa-2022-do-not-be-disturbed      # opens $EDITOR
     """
-    from . import operations, yamlio
-    from .errors import InvalidRecord
-    from .model import validate_record
+    from . import operations
 
     archive = _archive()
     record = archive.read(record_id)
-    data = record.to_data()
     if set_ or unset:
-        for text in set_:
-            field, value = operations.parse_assignment(text)
-            operations.set_path(data, field, value)
-        for field in unset:
-            operations.set_path(data, field, None)
-        if data.get("id") != record.id:
-            raise ArchiveError("id: a record's id cannot be changed (it is how it is cited "
-                               "and harvested); nothing was saved")
-        try:
-            new = validate_record(data)
-        except InvalidRecord as exc:
-            raise ArchiveError("the edited record is not valid; nothing was saved",
-                               exc.details) from None
+        new = operations.apply_edits(record, set_, unset)
     else:
-        new = _edit_in_editor(record, data)
+        new = _edit_in_editor(record)
         if new is None:
             err("No changes.")
             return
@@ -571,17 +546,16 @@ def edit_cmd(
     err(f"Saved {archive.record_file(new.id)}")
 
 
-def _edit_in_editor(record: Any, data: dict[str, Any]) -> Any:
+def _edit_in_editor(record: Any) -> Any:
+    """Open the record in $EDITOR until it is valid (or the librarian gives up)."""
     import shlex
     import subprocess
     import tempfile
 
-    from . import yamlio
-    from .errors import InvalidRecord
-    from .model import validate_record
+    from . import operations, yamlio
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    original = yamlio.dump_record(data)
+    original = yamlio.dump_record(record.to_data())
     text = original
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{record.id}.yaml"
@@ -596,15 +570,10 @@ def _edit_in_editor(record: Any, data: dict[str, Any]) -> Any:
                 raise ArchiveError(f"the editor {editor!r} exited with status {status}; "
                                    "nothing was saved")
             text = yamlio.read_text(path)
-            body = "\n".join(l for l in text.splitlines() if not l.startswith("# error:"))
-            if body.strip() == original.strip():
+            if operations.strip_error_lines(text).strip() == original.strip():
                 return None
             try:
-                new_data = yamlio.loads(body, str(path))
-                if isinstance(new_data, dict) and new_data.get("id") != record.id:
-                    raise InvalidRecord("id cannot change", [
-                        f"id: a record's id cannot be changed (it was {record.id!r})"])
-                return validate_record(new_data)
+                return operations.edited_record(text, record.id, str(path))
             except ArchiveError as exc:
                 problems = exc.details or [exc.message]
                 err("The record is not valid:")
@@ -613,7 +582,7 @@ def _edit_in_editor(record: Any, data: dict[str, Any]) -> Any:
                 if not _is_terminal(sys.stdin) or not typer.confirm(
                         "Edit it again?", default=True, err=True):
                     raise ArchiveError("not saved; the record is unchanged") from None
-                text = "".join(f"# error: {p}\n" for p in problems) + body + "\n"
+                text = operations.with_error_lines(text, problems)
 
 
 # --------------------------------------------------------------------------- remove / restore
@@ -636,7 +605,7 @@ def remove_cmd(
       archive remove tokiwa-2022-do-not-be-disturbed-2 --reason "duplicate"
     """
     archive = _archive()
-    archive.read(record_id)  # refuse unknown or broken ids before asking
+    archive.require(record_id)  # refuse unknown ids before asking (a broken record may go)
     if not yes and _is_terminal(sys.stdin):
         if not typer.confirm(f"Remove {record_id}?", default=False, err=True):
             raise ArchiveError("not removed")

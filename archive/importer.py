@@ -86,13 +86,8 @@ def read_items(path: Path, fmt: str | None) -> tuple[str, list[Any]]:
     if fmt is not None and fmt not in FORMATS:
         raise ArchiveError(f"--format {fmt!r}: not a format for import; use one of: "
                            + ", ".join(FORMATS))
-    text = yamlio.read_text(path)
-    if not text.strip():
-        raise ArchiveError(f"{path}: the file is empty")
-    if fmt in ("json", "csl-json") or (fmt is None and path.suffix.lower() == ".json"):
-        data = yamlio.loads_json(text, str(path))
-    else:
-        data = yamlio.loads(text, str(path))
+    data = yamlio.load_path(path, as_json=True if fmt in ("json", "csl-json") else
+                            (False if fmt == "yaml" else None))
     fmt = fmt or detect_format(path, data)
     if fmt == "csl-json":
         if not isinstance(data, list):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from . import yamlio
@@ -113,6 +114,15 @@ def data_from_fields(
     return data
 
 
+def read_record_file(path: Path) -> dict[str, Any]:
+    """The one record in a YAML or JSON file (for ``archive add --from``)."""
+    data = yamlio.load_path(path)
+    if not isinstance(data, dict):
+        raise ArchiveError(f"{path}: must hold one record (a mapping of fields), "
+                           f"not {type(data).__name__}")
+    return data
+
+
 def _agent(text: str) -> dict[str, Any]:
     """A translator or editor: a name, or ``org:Name`` for an organization."""
     if text.lower().startswith("org:"):
@@ -182,6 +192,56 @@ def set_path(data: dict[str, Any], field: str, value: Any) -> None:
             node[last] = value
 
 
+def apply_edits(record: Any, sets: Iterable[str] = (), unsets: Iterable[str] = ()) -> Any:
+    """The record with ``--set FIELD=VALUE`` and ``--unset FIELD`` applied, validated.
+
+    Raises ArchiveError naming each invalid field; the id never changes.
+    """
+    from .errors import InvalidRecord
+    from .model import validate_record
+
+    data = record.to_data()
+    for text in sets:
+        field, value = parse_assignment(text)
+        set_path(data, field, value)
+    for field in unsets:
+        set_path(data, field, None)
+    if data.get("id") != record.id:
+        raise ArchiveError("id: a record's id cannot be changed (it is how it is cited "
+                           "and harvested); nothing was saved")
+    try:
+        return validate_record(data)
+    except InvalidRecord as exc:
+        raise ArchiveError("the edited record is not valid; nothing was saved",
+                           exc.details) from None
+
+
+ERROR_PREFIX = "# error: "
+
+
+def edited_record(text: str, record_id: str, source: str) -> Any:
+    """A record from YAML a librarian edited; ``# error:`` lines we added are ignored.
+
+    Raises ArchiveError with one detail per problem.
+    """
+    from .errors import InvalidRecord
+    from .model import validate_record
+
+    data = yamlio.loads(strip_error_lines(text), source)
+    if isinstance(data, dict) and data.get("id") != record_id:
+        raise InvalidRecord("the id cannot change",
+                            [f"id: a record's id cannot be changed (it was {record_id!r})"])
+    return validate_record(data)
+
+
+def strip_error_lines(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith(ERROR_PREFIX))
+
+
+def with_error_lines(text: str, problems: list[str]) -> str:
+    return "".join(f"{ERROR_PREFIX}{p}\n" for p in problems) + strip_error_lines(text) + "\n"
+
+
 def _join(path: list[Any]) -> str:
     out = ""
     for p in path:
@@ -247,7 +307,24 @@ def first_author(data: dict[str, Any]) -> str:
     return name + (" et al." if len(agents) > 2 else (" & …" if len(agents) == 2 else ""))
 
 
+def full_title(data: dict[str, Any]) -> str:
+    return f"{data['title']}: {data['subtitle']}" if data.get("subtitle") else data["title"]
+
+
 SORTS = ("date", "title", "id", "author", "added")
+
+
+def select(rows: Iterable[dict[str, Any]], *, sort: str = "date", **filters: Any
+           ) -> list[dict[str, Any]]:
+    """Records (as data) that match every filter, sorted; ``archive list``."""
+    from .model import TYPES
+
+    if sort not in SORTS:
+        raise ArchiveError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
+    if filters.get("type") is not None and filters["type"] not in TYPES:
+        raise ArchiveError(f"--type {filters['type']!r}: not a type; use one of "
+                           f"{', '.join(TYPES)}")
+    return sort_entries([d for d in rows if matches(d, **filters)], sort)
 
 
 def sort_entries(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:

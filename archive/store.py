@@ -165,6 +165,13 @@ class Archive:
             raise NotFound(self._not_found_message(record_id))
         return self.load_file(path)
 
+    def require(self, record_id: str) -> Path:
+        """The record's folder, or NotFound (valid or not, it exists)."""
+        folder = self.record_dir(record_id)
+        if not folder.is_dir():
+            raise NotFound(self._not_found_message(record_id))
+        return folder
+
     def _not_found_message(self, record_id: str) -> str:
         if (self.deleted / record_id).exists():
             return f"{record_id}: no such record (it was removed; `archive restore {record_id}`)"
@@ -302,9 +309,7 @@ class Archive:
     def remove(self, record_id: str, reason: str | None = None) -> dict[str, Any]:
         """Move the record to ``deleted/<id>/`` with a tombstone; returns the tombstone."""
         with self.lock():
-            folder = self.record_dir(record_id)
-            if not folder.is_dir():
-                raise NotFound(self._not_found_message(record_id))
+            folder = self.require(record_id)
             if (self.deleted / record_id).exists():
                 raise ArchiveError(f"{self.deleted / record_id}: already exists; "
                                    "remove or rename it first")

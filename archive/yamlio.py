@@ -79,6 +79,17 @@ def read_text(path: Path) -> str:
     return text
 
 
+def load_path(path: Path, as_json: bool | None = None) -> Any:
+    """A YAML or JSON file's data (JSON when ``as_json`` or the suffix says so);
+    errors name the file and line."""
+    text = read_text(path)
+    if not text.strip():
+        raise ArchiveError(f"{path}: the file is empty")
+    if as_json or (as_json is None and path.suffix.lower() == ".json"):
+        return loads_json(text, str(path))
+    return loads(text, str(path))
+
+
 def _plain_dates(data: dict[str, Any]) -> dict[str, Any]:
     """Full dates become date objects so YAML writes them unquoted (2022-06-01)."""
     out = dict(data)

@@ -457,3 +457,13 @@ def test_editor_offers_an_invalid_record_again_on_a_terminal(small, tmp_path):
     assert child.exitstatus == 0
     data = yaml.safe_load((small / "records" / rid / "record.yaml").read_text())
     assert str(data["issued"]) == "2022-06-30"
+
+
+def test_a_broken_record_can_still_be_removed(cli, seed_root):
+    path = seed_root / "records" / SEED_ID / "record.yaml"
+    path.write_text("title: [broken\n")
+    assert cli(seed_root, "show", SEED_ID).exit_code == 1
+    res = cli(seed_root, "remove", SEED_ID, "--reason", "unreadable")
+    assert res.exit_code == 0, res.stderr
+    assert (seed_root / "deleted" / SEED_ID / "tombstone.yaml").is_file()
+    assert cli(seed_root, "validate").exit_code == 0
