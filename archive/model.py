@@ -435,13 +435,14 @@ def prune(value: Any) -> Any:
 
 _MESSAGES = {
     "missing": "is required",
+    "extra_forbidden": "is not a field here (check the spelling)",
     "string_type": "must be text",
     "list_type": "must be a list",
     "dict_type": "must be a mapping of names to values",
     "model_type": "must be a mapping of fields",
     "model_attributes_type": "must be a mapping of fields",
-    "enum": "must be one of: " + ", ".join(TYPES),
     "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
     "greater_than_equal": "must not be negative",
     "datetime_from_date_parsing": "must be a date and time such as 2024-01-31T12:00:00Z",
     "datetime_parsing": "must be a date and time such as 2024-01-31T12:00:00Z",
@@ -450,36 +451,31 @@ _MESSAGES = {
     "bool_parsing": "must be true or false",
     "literal_error": "has a value that is not allowed",
 }
+# our own error types (PydanticCustomError) carry a finished message
+_OWN = {"date", "slug", "language", "url", "doi", "path", "sha256", "order", "empty"}
+_WHOLE = {"original_after", "dup_file"}  # messages that already name their field
+_AGENT_LISTS = {"authors", "translators", "editors"}
 
 
 def describe_errors(exc: ValidationError) -> list[str]:
     """One ``field: problem`` line per error, in the user's terms."""
     lines = []
     for err in exc.errors():
-        loc = list(err["loc"])
-        # the "organization" tag of the union is followed by its own field
-        cleaned: list[Any] = []
-        for i, part in enumerate(loc):
-            prev = loc[i - 1] if i else None
-            if part in ("person", "organization") and isinstance(prev, int) and i + 1 < len(loc):
-                continue
-            if part in ("person",) and isinstance(prev, int):
-                continue
-            cleaned.append(part)
-        field = _join(cleaned)
+        loc = err["loc"]
+        # drop the person/organization tag pydantic puts after an agent's index
+        field = _join([p for i, p in enumerate(loc)
+                       if not (i >= 2 and p in ("person", "organization")
+                               and isinstance(loc[i - 1], int) and loc[i - 2] in _AGENT_LISTS)])
         kind = err["type"]
-        if kind == "enum" and cleaned and cleaned[-1] == "type":
-            msg = f"{err.get('input')!r} is not a type; use one of: " + ", ".join(TYPES)
-        elif kind == "value_error" or kind in ("date", "slug", "language", "url", "doi",
-                                               "path", "sha256", "order", "empty"):
-            msg = err["msg"].removeprefix("Value error, ")
-        elif kind in ("original_after", "dup_file"):
+        if kind in _WHOLE:
             lines.append(err["msg"])
             continue
+        if kind == "enum":  # the only enum is the record type
+            msg = f"{err.get('input')!r} is not a type; use one of: " + ", ".join(TYPES)
+        elif kind in _OWN or kind == "value_error":
+            msg = err["msg"].removeprefix("Value error, ")
         else:
             msg = _MESSAGES.get(kind, err["msg"])
-            if kind == "extra_forbidden":
-                msg = "is not a field here (check the spelling)"
         lines.append(f"{field}: {msg}" if field else msg)
     return lines
 
