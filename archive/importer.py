@@ -14,7 +14,7 @@ from typing import Any
 from . import duplicates, yamlio
 from .errors import ArchiveError, InvalidRecord
 from .formats import csljson
-from .model import TYPES, Record
+from .model import SLUG_RE, TYPES, Record
 from .store import Archive
 
 FORMATS = ("yaml", "json", "csl-json")
@@ -115,6 +115,8 @@ def plan_import(archive: Archive, path: Path, fmt: str | None = None,
     ``progress_factory(total)`` may return a context manager yielding ``advance(n)``.
     """
     fmt, raw = read_items(path, fmt)
+    if not raw:
+        raise ArchiveError(f"{path}: no records in the file; nothing to import")
     if progress_factory is None:
         return _plan(archive, path, fmt, raw, existing, None)
     with progress_factory(len(raw)) as advance:
@@ -152,12 +154,13 @@ def _plan(archive: Archive, path: Path, fmt: str, raw: list[Any],
     # explicit ids first, so that generated ids never take an id the file asks for
     for report, data in prepared:
         wanted = data.get("id")
-        if wanted:
+        if isinstance(wanted, str) and SLUG_RE.match(wanted):  # others fail validation
             if wanted in reserved:
                 report.errors.append(f"id {wanted!r} appears more than once in the file")
             elif archive.taken(wanted):
                 report.errors.append(archive._taken_message(wanted))
             reserved.add(str(wanted))
+    made: list[tuple[ItemReport, Record]] = []
     for report, data in prepared:
         if report.errors:
             continue
@@ -169,6 +172,7 @@ def _plan(archive: Archive, path: Path, fmt: str, raw: list[Any],
         reserved.add(record.id)
         report.id = record.id
         records.append(record)
+        made.append((report, record))
     # likely duplicates: against the archive and within the file
     existing = existing if existing is not None else []
     seen: dict[Any, list[tuple[str, Any]]] = {}
@@ -176,12 +180,10 @@ def _plan(archive: Archive, path: Path, fmt: str, raw: list[Any],
         k = duplicates.key(data)
         if k:
             seen.setdefault(k[:3], []).append((data["id"], k))
-    report_of = {r.id: r for r in reports}
-    for record in records:
+    for report, record in made:
         k = duplicates.key(record.to_data())
         if not k:
             continue
-        report = report_of[record.id]
         report.duplicates.extend(i for i, other in seen.get(k[:3], [])
                                  if duplicates.same(k, other))
         seen.setdefault(k[:3], []).append((record.id, k))

@@ -169,6 +169,9 @@ def test_one_bad_item_and_nothing_is_written(cli, empty_root, tmp_path, bad, mes
     ("x.json", "", "x.json: the file is empty"),
     ("x.yaml", "- title: [\n", "x.yaml, line 2, column 1: not valid YAML"),
     ("x.json", "{\"items\": 3}", "CSL-JSON must be a list of items"),
+    ("x.json", "[]", "x.json: no records in the file"),
+    ("x.yaml", "- id: ../x\n  title: T\n", "item 1 (id ../x): id: '../x' is not a valid id"),
+    ("x.yaml", "- id: .hidden\n  title: T\n", "item 1 (id .hidden): id: '.hidden' is not a"),
 ])
 def test_malformed_import_files(cli, empty_root, tmp_path, name, content, message):
     path = _write(tmp_path, name, content)
