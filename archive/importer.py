@@ -194,6 +194,5 @@ def run_import(archive: Archive, plan: ImportPlan,
                progress: Callable[[int], Any] | None = None) -> list[Record]:
     if not plan.ok:
         raise ImportFailed(plan)
-    with archive.lock():
-        archive.add_many(plan.records, progress=progress)
+    archive.add_many(plan.records, progress=progress)
     return plan.records

@@ -266,18 +266,23 @@ class Archive:
         return f"id {record_id!r} already exists; choose another id or leave it out"
 
     def add_many(self, records: list[Record], progress: Any = None) -> None:
-        """Write validated records, all or none (the caller checked ids under the lock)."""
-        self.state.mkdir(exist_ok=True)
+        """Write validated records (ids already given), all or none, under the lock."""
+        with self.lock():
+            self._add_many(records, progress)
+
+    def _add_many(self, records: list[Record], progress: Any) -> None:
+        batch_sync = hasattr(os, "sync")  # else each staged file is fsynced on its own
         staged: list[tuple[Record, Path]] = []
         moved: list[Path] = []
         try:
             for record in records:
                 if self.taken(record.id):
                     raise ArchiveError(self._taken_message(record.id))
-                staged.append((record, self._stage(record, sync=False)))
+                staged.append((record, self._stage(record, sync=not batch_sync)))
                 if progress:
                     progress(1)
-            os.sync()  # one flush for the whole batch, before anything becomes visible
+            if batch_sync:
+                os.sync()  # one flush for the whole batch, before anything becomes visible
             for record, folder in staged:
                 target = self.records / record.id
                 os.rename(folder, target)
