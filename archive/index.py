@@ -8,11 +8,12 @@ edits and ``git pull`` are seen. It is never committed; deleting it is safe.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,9 +137,12 @@ class Index:
             out[record_id] = (st.st_mtime_ns, st.st_size)
         return out
 
-    def sync(self, progress: Callable[[int], Any] | None = None,
-             on_start: Callable[[int], Any] | None = None) -> int:
-        """Bring the index up to date with records/; returns how many entries changed."""
+    def sync(self, progress_factory: Callable[[int], Any] | None = None) -> int:
+        """Bring the index up to date with records/; returns how many entries changed.
+
+        ``progress_factory(total)``, when given, is a context manager yielding
+        ``advance(n)``; it is only entered when there is work to do.
+        """
         disk = self._on_disk()
         known = {
             r[0]: (r[1], r[2]) for r in self.db.execute("SELECT id, mtime_ns, size FROM records")
@@ -147,12 +151,16 @@ class Index:
         gone = [i for i in known if i not in disk]
         if not changed and not gone:
             return 0
-        if on_start:
-            on_start(len(changed))
+        with (progress_factory or _no_progress)(len(changed)) as advance:
+            self._apply(disk, changed, gone, advance)
+        return len(changed) + len(gone)
+
+    def _apply(self, disk: dict[str, tuple[int, int]], changed: list[str], gone: list[str],
+               advance: Callable[[int], Any]) -> None:
         from .parallel import map_ordered
 
         root = str(self.archive.root)
-        loaded = map_ordered(_load_entry, [(root, i, disk[i]) for i in changed], progress)
+        loaded = map_ordered(_load_entry, [(root, i, disk[i]) for i in changed], advance)
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for record_id in gone:
@@ -163,7 +171,6 @@ class Index:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        return len(changed) + len(gone)
 
     def _delete(self, record_id: str) -> None:
         row = self.db.execute("SELECT rowid FROM records WHERE id=?", (record_id,)).fetchone()
@@ -243,23 +250,17 @@ def fts_query(query: str) -> str:
     return " ".join(parts)
 
 
-def open_index(archive: Archive, progress_factory: Callable[..., Any] | None = None) -> Index:
-    """Open and sync the index; ``progress_factory(total)`` may return a context manager
-    whose value is called with the number of records done."""
+@contextlib.contextmanager
+def _no_progress(total: int) -> Iterator[Callable[[int], None]]:
+    yield lambda n: None
+
+
+def open_index(archive: Archive, progress_factory: Callable[[int], Any] | None = None) -> Index:
+    """The index, brought up to date with records/."""
     index = Index(archive)
-    if progress_factory is None:
-        index.sync()
-        return index
-    state: dict[str, Any] = {}
-
-    def start(total: int) -> None:
-        state["cm"] = progress_factory(total)
-        state["advance"] = state["cm"].__enter__()
-
     try:
-        index.sync(progress=lambda n: state["advance"](n) if "advance" in state else None,
-                   on_start=start)
-    finally:
-        if "cm" in state:
-            state["cm"].__exit__(None, None, None)
+        index.sync(progress_factory)
+    except BaseException:
+        index.close()
+        raise
     return index
