@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -46,11 +45,11 @@ def main() -> None:
         print(f"\n== {n} records")
         t = run([*ARCHIVE, "--root", str(root), "import", str(items)])
         print(f"archive import (CSL-JSON)      {t:6.2f} s   {n / t:8.0f} records/s")
-        start = time.perf_counter()
-        run([*ARCHIVE, "--root", str(root), "list", "--json"])
-        cold = time.perf_counter() - start
-        print(f"first list (builds the index)  {cold:6.2f} s")
         r = [*ARCHIVE, "--root", str(root)]
+        for leftover in root.glob(".archive/index.sqlite*"):
+            leftover.unlink()
+        t = run([*r, "list", "--json"])
+        print(f"list, building the index anew  {t:6.2f} s")
         for label, argv in [("archive list (table)", [*r, "list"]),
                             ("archive list --json", [*r, "list", "--json"]),
                             ("archive list --author kim", [*r, "list", "--author", "kim"]),
