@@ -467,3 +467,40 @@ def test_a_broken_record_can_still_be_removed(cli, seed_root):
     assert res.exit_code == 0, res.stderr
     assert (seed_root / "deleted" / SEED_ID / "tombstone.yaml").is_file()
     assert cli(seed_root, "validate").exit_code == 0
+
+
+def test_search_follows_git_pull(cli, seed_root, tmp_path):
+    """The index notices records changed, added and deleted by `git pull`."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+
+    def git(cwd, *args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                       cwd=cwd, check=True, capture_output=True)
+
+    git(seed_root, "init", "-q", "-b", "main")
+    (seed_root / ".gitignore").write_text(".archive/\n")
+    git(seed_root, "add", "-A")
+    git(seed_root, "commit", "-qm", "seed")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(seed_root), str(clone))
+    assert cli(clone, "search", "appeasement", "--json").json  # index built in the clone
+    # upstream: retitle the seed, add a record
+    path = seed_root / "records" / SEED_ID / "record.yaml"
+    path.write_text(path.read_text().replace("Do not be disturbed", "Stay calm about"))
+    assert cli(seed_root, "add", "--title", "Kuril garrison", "--byline", "ITO Go",
+               "--issued", "2023").exit_code == 0
+    git(seed_root, "add", "-A")
+    git(seed_root, "commit", "-qm", "edit and add")
+    git(clone, "pull", "-q")
+    assert [h["id"] for h in cli(clone, "search", "calm", "--json").json] == [SEED_ID]
+    assert cli(clone, "search", "disturbed", "--json").json == []
+    assert [h["id"] for h in cli(clone, "search", "kuril", "--json").json] == [
+        "ito-2023-kuril-garrison"]
+    git(seed_root, "rm", "-rq", "records/ito-2023-kuril-garrison")
+    git(seed_root, "commit", "-qm", "remove")
+    git(clone, "pull", "-q")
+    assert cli(clone, "search", "kuril", "--json").json == []
