@@ -72,12 +72,6 @@ def validate(value: object) -> str:
     return text
 
 
-def year(text: str | None) -> int | None:
-    if not text:
-        return None
-    return int(text[:4])
-
-
 def is_after(a: str, b: str) -> bool:
     """True when ``a`` is certainly later than ``b`` (at the precision both share).
 

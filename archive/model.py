@@ -215,23 +215,6 @@ class Person(_Model):
             )
         return value
 
-    @property
-    def display(self) -> str:
-        """The name as a reader would write it, in the person's own order."""
-        family = " ".join(p for p in (self.non_dropping_particle, self.family) if p)
-        if self.order == "family-first":
-            parts = [family, self.given]
-        else:
-            parts = [self.given, self.dropping_particle, family]
-        name = " ".join(p for p in parts if p)
-        if self.suffix:
-            name += f", {self.suffix}"
-        return name
-
-    @property
-    def sort_name(self) -> str:
-        return ", ".join(p for p in (self.family, self.given) if p)
-
 
 class Organization(_Model):
     """An organization as author, translator or editor: one name, never split."""
@@ -389,26 +372,8 @@ class Record(_Model):
     # ------------------------------------------------------------------ helpers
 
     @property
-    def year(self) -> int | None:
-        return dates.year(self.issued)
-
-    @property
     def full_title(self) -> str:
         return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
-
-    def names(self) -> list[str]:
-        out = []
-        for a in [*self.authors, *self.translators, *self.editors]:
-            out.append(a.organization if isinstance(a, Organization) else a.display)
-        return out
-
-    def affiliations(self) -> list[Affiliation]:
-        return [
-            aff
-            for a in [*self.authors, *self.translators, *self.editors]
-            if isinstance(a, Person)
-            for aff in a.affiliations
-        ]
 
     def to_data(self) -> dict[str, Any]:
         """The record as plain data (JSON types), without empty fields."""

@@ -154,9 +154,6 @@ class Archive:
         with entries:
             return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
 
-    def paths(self) -> list[Path]:
-        return [self.records / i / RECORD_FILE for i in self.ids()]
-
     # ----------------------------------------------------------------- reading
 
     def read(self, record_id: str) -> Record:
@@ -185,13 +182,6 @@ class Archive:
         text = yamlio.read_text(path)
         data = yamlio.loads(text, str(path))
         return validate_file_data(data, text, path)
-
-    def iter_records(self) -> Iterator[tuple[Path, Record | ArchiveError]]:
-        for path in self.paths():
-            try:
-                yield path, self.load_file(path)
-            except ArchiveError as exc:
-                yield path, exc
 
     # ----------------------------------------------------------------- writing
 

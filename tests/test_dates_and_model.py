@@ -96,7 +96,7 @@ def test_agents_are_persons_or_organizations():
     r = validate_record({"id": "a", "title": "T", "authors": [
         {"family": "Tokiwa", "given": "Shin", "order": "family-first"},
         {"organization": "The Global Forum of Japan"}]})
-    assert isinstance(r.authors[0], Person) and r.authors[0].display == "Tokiwa Shin"
+    assert isinstance(r.authors[0], Person) and r.authors[0].order == "family-first"
     assert isinstance(r.authors[1], Organization)
 
 
