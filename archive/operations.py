@@ -34,14 +34,9 @@ def organization_names(records: Iterable[dict[str, Any]]) -> list[str]:
     return [n for n in names if n]
 
 
-def known_acronyms(records: Iterable[dict[str, Any]], extra: Iterable[str] = ()) -> dict[str, str]:
-    """Acronym -> full name, from names already in the archive (and ``extra`` names)."""
-    records = list(records)
-    learned = acronyms_from(organization_names(records))
-    # explicit "Full Name (ACR)" from the archive wins over initials of the record's publisher
-    for acronym, name in acronyms_from(extra).items():
-        learned.setdefault(acronym, name)
-    return learned
+def known_acronyms(records: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Acronym -> full name, from the organization names already in the archive."""
+    return acronyms_from(organization_names(records))
 
 
 # --------------------------------------------------------------------------- add
