@@ -94,6 +94,10 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callabl
                 with contextlib.suppress(Exception):
                     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
                 raise typer.Exit(0) from None
+            except OSError as exc:  # the machine said no: disk full, permissions...
+                where = f"{exc.filename}: " if exc.filename else ""
+                err(f"error: {where}{exc.strerror or exc}; nothing was left half-written")
+                raise typer.Exit(1) from None
 
         return app.command(*args, **kwargs)(wrapper)
 

@@ -245,7 +245,11 @@ class Archive:
             if self.taken(record.id):
                 raise ArchiveError(self._taken_message(record.id))
             folder = self._stage(record, sync=True)
-            os.rename(folder, self.records / record.id)
+            try:
+                os.rename(folder, self.records / record.id)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
             _fsync_dir(self.records)
         return record
 

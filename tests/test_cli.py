@@ -504,3 +504,18 @@ def test_search_follows_git_pull(cli, seed_root, tmp_path):
     git(seed_root, "commit", "-qm", "remove")
     git(clone, "pull", "-q")
     assert cli(clone, "search", "kuril", "--json").json == []
+
+
+def test_a_full_disk_is_a_message_not_a_traceback(cli, empty_root, monkeypatch):
+    import errno
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(empty_root / "records"))
+
+    monkeypatch.setattr(os, "rename", no_space)
+    res = cli(empty_root, "add", "--title", "T", "--byline", "ITO Go", "--issued", "2020")
+    assert res.exit_code == 1
+    assert f"error: {empty_root / 'records'}: No space left on device" in res.stderr
+    monkeypatch.undo()
+    assert list((empty_root / "records").iterdir()) == []
+    assert not list((empty_root / ".archive" / "staging").iterdir())
