@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import duplicates, yamlio
-from .errors import ArchiveError, InvalidRecord
-from .model import SLUG_RE, Record, validate_record
+from . import duplicates
+from .errors import ArchiveError
+from .model import SLUG_RE, Record
 from .store import RECORD_FILE, Archive
 
 CHUNK = 1 << 20
@@ -66,31 +66,12 @@ def check_record_file(archive: Archive, folder_id: str) -> tuple[Record | None, 
         return None, [Problem(_rel(archive, path.parent), f"no {RECORD_FILE} in this record "
                               "folder", record=folder_id)]
     try:
-        text = yamlio.read_text(path)
-        data = yamlio.loads(text, rel)
+        record = archive.load_folder(folder_id)
     except ArchiveError as exc:
-        msg = str(exc)
-        line = None
-        if msg.startswith(rel + ", line "):
-            head, _, msg = msg.partition(": ")
-            line = int(head.split(", line ")[1].split(",")[0])
-        return None, [Problem(rel, msg, line=line, record=folder_id)]
-    try:
-        record = validate_record(data)
-    except InvalidRecord as exc:
-        problems = []
-        for detail in exc.details:
-            field, sep, msg = detail.partition(": ")
-            if not sep:
-                field, msg = None, detail
-            line = yamlio.locate(text, yamlio.split_field(field)) if field else None
-            problems.append(Problem(rel, msg, field=field, line=line, record=folder_id))
-        return None, problems
+        located = exc.located or [(None, None, exc.message)]
+        return None, [Problem(rel, problem, field=field, line=line, record=folder_id)
+                      for line, field, problem in located]
     problems = []
-    if record.id != folder_id:
-        problems.append(Problem(rel, f"id {record.id!r} does not match the folder name "
-                                f"{folder_id!r}", field="id",
-                                line=yamlio.locate(text, ["id"]), record=folder_id))
     if (archive.deleted / folder_id).exists():
         problems.append(Problem(rel, f"a removed record with the same id is in "
                                 f"deleted/{folder_id}", field="id", record=folder_id,

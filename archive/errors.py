@@ -12,10 +12,13 @@ class ArchiveError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, details: list[str] | None = None):
+    def __init__(self, message: str, details: list[str] | None = None,
+                 located: list[tuple[int | None, str | None, str]] | None = None):
         super().__init__(message)
         self.message = message
         self.details = list(details or [])
+        # for problems in a file: (line, field, problem), so reports need not parse messages
+        self.located = list(located or [])
 
     def __str__(self) -> str:
         return self.message

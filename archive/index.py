@@ -15,7 +15,6 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from . import textfold
@@ -60,21 +59,13 @@ def _fts_text(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _load_entry(job: tuple[str, str, tuple[int, int]]
-                ) -> tuple[str, dict[str, Any] | None, str | None]:
+def _load_entry(job: tuple[str, str]) -> tuple[str, dict[str, Any] | None, str | None]:
     """Read one record for the index: (id, data, None) or (id, None, error)."""
-    root, record_id, stamp = job
-    path = Path(root) / "records" / record_id / RECORD_FILE
-    if stamp[0] < 0:
-        return record_id, None, f"{path.parent}: a record folder without {RECORD_FILE}"
+    root, record_id = job
     try:
-        record = Archive.load_file(path)
+        return record_id, Archive(root).load_folder(record_id).to_data(), None
     except ArchiveError as exc:
         return record_id, None, str(exc)
-    if record.id != record_id:
-        return record_id, None, (f"{path}: id {record.id!r} does not match its folder name "
-                                 f"{record_id!r}")
-    return record_id, record.to_data(), None
 
 
 class Index:
@@ -160,7 +151,7 @@ class Index:
         from .parallel import map_ordered
 
         root = str(self.archive.root)
-        loaded = map_ordered(_load_entry, [(root, i, disk[i]) for i in changed], advance)
+        loaded = map_ordered(_load_entry, [(root, i) for i in changed], advance)
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for record_id in gone:

@@ -157,10 +157,16 @@ class Archive:
     # ----------------------------------------------------------------- reading
 
     def read(self, record_id: str) -> Record:
-        path = self.record_file(record_id)
-        if not path.exists():
+        if not self.record_file(record_id).exists():
             raise NotFound(self._not_found_message(record_id))
-        return self.load_file(path)
+        return self.load_folder(record_id)
+
+    def load_folder(self, folder_id: str) -> Record:
+        """The record in ``records/<folder_id>/``, whose id must be the folder's name."""
+        path = self.records / folder_id / RECORD_FILE
+        if not path.is_file():
+            raise NotFound(f"{path.parent}: a record folder without {RECORD_FILE}")
+        return self.load_file(path, folder_id)
 
     def require(self, record_id: str) -> Path:
         """The record's folder, or NotFound (valid or not, it exists)."""
@@ -177,11 +183,17 @@ class Archive:
         return f"{record_id}: no such record in {self.records}.{hint}"
 
     @staticmethod
-    def load_file(path: Path) -> Record:
-        """Parse and validate one record.yaml; errors name the file and line."""
+    def load_file(path: Path, folder_id: str | None = None) -> Record:
+        """Parse and validate one record.yaml; errors name the file and line
+        (``located`` holds them as (line, field, problem))."""
         text = yamlio.read_text(path)
         data = yamlio.loads(text, str(path))
-        return validate_file_data(data, text, path)
+        record = validate_file_data(data, text, path)
+        if folder_id is not None and record.id != folder_id:
+            problem = f"id {record.id!r} does not match the folder name {folder_id!r}"
+            raise InvalidRecord(f"{path}: {problem}", [f"id: {problem}"],
+                                [(yamlio.locate(text, ["id"]), "id", problem)])
+        return record
 
     # ----------------------------------------------------------------- writing
 
@@ -354,11 +366,14 @@ def validate_file_data(data: Any, text: str, path: Path) -> Record:
     try:
         return validate_record(data)
     except InvalidRecord as exc:
-        lines = []
+        located = []
         for detail in exc.details:
-            field, sep, _ = detail.partition(": ")
-            line = yamlio.locate(text, yamlio.split_field(field)) if sep else None
-            where = f"{path}, line {line}" if line else str(path)
-            lines.append(f"{where}: {detail}")
+            field, sep, problem = detail.partition(": ")
+            if not sep:
+                field, problem = None, detail
+            line = yamlio.locate(text, yamlio.split_field(field)) if field else None
+            located.append((line, field, problem))
+        lines = [f"{path}, line {line}: {detail}" if line else f"{path}: {detail}"
+                 for (line, _, _), detail in zip(located, exc.details)]
         raise InvalidRecord(f"{path}: not a valid record: " + "; ".join(exc.details),
-                            lines) from None
+                            lines, located) from None

@@ -41,8 +41,9 @@ def loads(text: str, source: str = "<input>") -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}, line {mark.line + 1}, column {mark.column + 1}" if mark else source
-        problem = exc.problem or exc.context or "not valid YAML"
-        raise FileFormatError(f"{where}: not valid YAML: {problem}") from None
+        problem = f"not valid YAML: {exc.problem or exc.context or 'a syntax error'}"
+        line = mark.line + 1 if mark else None
+        raise FileFormatError(f"{where}: {problem}", located=[(line, None, problem)]) from None
     except yaml.YAMLError as exc:
         raise FileFormatError(f"{source}: not valid YAML: {exc}") from None
 
@@ -70,10 +71,10 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ArchiveError(
-            f"{path}, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-            f"{exc.start}); save the file as UTF-8"
-        ) from None
+        problem = (f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                   "save the file as UTF-8")
+        raise ArchiveError(f"{path}, line {line}: {problem}",
+                           located=[(line, None, problem)]) from None
     if "\x00" in text:
         raise ArchiveError(f"{path}: a binary file, not text")
     return text
