@@ -76,3 +76,11 @@ def run_archive(*args: str, cwd: Path | None = None, env: dict | None = None,
 
 def assert_no_traceback(text: str) -> None:
     assert "Traceback" not in text, text
+
+
+def assert_refused(res: Result, message: str, root: Path) -> None:
+    """Refused as a user must see it: exit 1, the message, no traceback, nothing written."""
+    assert res.exit_code == 1, res.stdout
+    assert message in res.stderr, res.stderr
+    assert_no_traceback(res.stderr)
+    assert list((root / "records").iterdir()) == []

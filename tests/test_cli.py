@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, SEED_BYLINE, SEED_ID, assert_no_traceback, run_archive
+from tests.conftest import (
+    REPO,
+    SEED_BYLINE,
+    SEED_ID,
+    assert_no_traceback,
+    assert_refused,
+    run_archive,
+)
 
 SEED_FLAGS = [
     "--title", "Do not be disturbed by the “suspension” of peace treaty negotiations with Russia",
@@ -110,10 +117,8 @@ def test_add_from_a_file_with_flags_over_it(cli, empty_root, tmp_path):
 
 
 def test_missing_fields_without_a_terminal_are_listed(cli, empty_root):
-    res = cli(empty_root, "add", "--title", "Only a title")
-    assert res.exit_code == 1
-    assert "missing required fields: authors (--byline), issued (--issued)" in res.stderr
-    assert list((empty_root / "records").iterdir()) == []
+    assert_refused(cli(empty_root, "add", "--title", "Only a title"),
+                   "missing required fields: authors (--byline), issued (--issued)", empty_root)
 
 
 def test_prompts_on_a_terminal(empty_root):
@@ -157,11 +162,7 @@ def test_bad_add_input_is_refused(cli, empty_root, flags, message):
     for flag, value in zip(flags[::2], flags[1::2]):
         base[flag] = value
     argv = [x for kv in base.items() for x in kv]
-    res = cli(empty_root, "add", *argv)
-    assert res.exit_code == 1, res.stdout
-    assert message in res.stderr
-    assert_no_traceback(res.stderr)
-    assert list((empty_root / "records").iterdir()) == []
+    assert_refused(cli(empty_root, "add", *argv), message, empty_root)
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -173,10 +174,7 @@ def test_bad_add_input_is_refused(cli, empty_root, flags, message):
 def test_malformed_from_files(cli, empty_root, tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    res = cli(empty_root, "add", "--from", str(path))
-    assert res.exit_code == 1
-    assert message in res.stderr
-    assert list((empty_root / "records").iterdir()) == []
+    assert_refused(cli(empty_root, "add", "--from", str(path)), message, empty_root)
 
 
 def test_missing_archive_root(tmp_path):
