@@ -1,0 +1,113 @@
+"""The engine's facade. FIRST VERSION: plain citeproc-py underneath (to be replaced by
+our corrected element classes without changing this surface)."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+FORMATS = ("text", "html", "rtf", "markdown")
+
+
+class StyleError(Exception):
+    """A style cannot be used: unreadable, malformed (message names the line), or lacking
+    what was asked of it (e.g. a bibliography)."""
+
+
+@dataclass
+class Style:
+    source: str  # path, or "<string>"
+    xml: bytes
+    id: str
+    title: str
+    is_note: bool
+    has_bibliography: bool
+    default_locale: str | None
+
+
+def load_style(source: str | Path | None = None, *, xml: str | bytes | None = None) -> Style:
+    """Read a .csl file (or XML text given as xml=). Raises StyleError naming the line."""
+    if xml is None:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise StyleError(f"{source}: cannot read the style: {exc.strerror or exc}") from None
+        name = str(source)
+    else:
+        data = xml.encode("utf-8") if isinstance(xml, str) else xml
+        name = "<string>"
+    try:
+        root = etree.fromstring(data, etree.XMLParser(no_network=True, remove_comments=True))
+    except etree.XMLSyntaxError as exc:
+        raise StyleError(f"{name}, line {exc.lineno}: not well-formed XML: {exc.msg}") from None
+    ns = "{http://purl.org/net/xbiblio/csl}"
+    if root.tag != ns + "style":
+        raise StyleError(f"{name}: not a CSL style (root element is {etree.QName(root).localname})")
+    info = root.find(ns + "info")
+    sid = info.findtext(ns + "id", "") if info is not None else ""
+    title = info.findtext(ns + "title", "") if info is not None else ""
+    return Style(
+        source=name,
+        xml=data,
+        id=(sid or "").strip(),
+        title=(title or "").strip(),
+        is_note=root.get("class") == "note",
+        has_bibliography=root.find(ns + "bibliography") is not None,
+        default_locale=root.get("default-locale"),
+    )
+
+
+class Processor:
+    """Renders items (CSL-JSON dicts with "id") in one style, as one document."""
+
+    def __init__(self, style: Style, items: list[dict[str, Any]], *, locale: str | None = None,
+                 fmt: str = "text") -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        self.style = style
+        self.items = items
+        self.locale = locale
+        self.fmt = fmt
+
+    def _engine(self):
+        import io
+
+        from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter
+        from citeproc.source.json import CiteProcJSON
+
+        fmt = {"text": formatter.plain, "html": formatter.html, "rtf": formatter.plain,
+               "markdown": formatter.plain}[self.fmt]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            style = CitationStylesStyle(io.BytesIO(self.style.xml), locale=self.locale, validate=False)
+        source = CiteProcJSON([dict(i) for i in self.items])
+        return CitationStylesBibliography(style, source, fmt)
+
+    def bibliography(self) -> list[str]:
+        from citeproc import Citation, CitationItem
+
+        if not self.style.has_bibliography:
+            raise StyleError(f"style {self.style.id or self.style.source} has no bibliography")
+        bib = self._engine()
+        bib.register(Citation([CitationItem(i["id"]) for i in self.items]))
+        bib.sort()
+        return [str(e) for e in bib.bibliography()]
+
+    def citations(self, clusters: list[list[dict[str, Any]]],
+                  note_indexes: list[int] | None = None) -> list[str]:
+        from citeproc import Citation, CitationItem
+
+        bib = self._engine()
+        cits = []
+        for cluster in clusters:
+            c = Citation([CitationItem(ci["id"], **{k: v for k, v in ci.items()
+                                                   if k in ("locator", "prefix", "suffix")})
+                          for ci in cluster])
+            bib.register(c)
+            cits.append(c)
+        bib.sort()
+        return [str(bib.cite(c, lambda item: None)) for c in cits]
