@@ -3,7 +3,6 @@ our corrected element classes without changing this surface)."""
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +60,23 @@ def load_style(source: str | Path | None = None, *, xml: str | bytes | None = No
     )
 
 
+_ENGINES: dict = {}
+
+
+def _engine(style: Style, locale: str | None):
+    from .engine import Engine
+
+    key = (style.xml, locale)
+    eng = _ENGINES.get(key)
+    if eng is None:
+        try:
+            eng = Engine(style.xml, locale)
+        except ValueError as exc:  # citeproc-py: unknown locale
+            raise StyleError(f"{style.source}: {exc}") from None
+        _ENGINES[key] = eng
+    return eng
+
+
 class Processor:
     """Renders items (CSL-JSON dicts with "id") in one style, as one document."""
 
@@ -68,46 +84,19 @@ class Processor:
                  fmt: str = "text") -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        from .processor import Document
+
         self.style = style
         self.items = items
         self.locale = locale
         self.fmt = fmt
-
-    def _engine(self):
-        import io
-
-        from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter
-        from citeproc.source.json import CiteProcJSON
-
-        fmt = {"text": formatter.plain, "html": formatter.html, "rtf": formatter.plain,
-               "markdown": formatter.plain}[self.fmt]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            style = CitationStylesStyle(io.BytesIO(self.style.xml), locale=self.locale, validate=False)
-        source = CiteProcJSON([dict(i) for i in self.items])
-        return CitationStylesBibliography(style, source, fmt)
+        self.document = Document(_engine(style, locale), items, fmt)
 
     def bibliography(self) -> list[str]:
-        from citeproc import Citation, CitationItem
-
         if not self.style.has_bibliography:
             raise StyleError(f"style {self.style.id or self.style.source} has no bibliography")
-        bib = self._engine()
-        bib.register(Citation([CitationItem(i["id"]) for i in self.items]))
-        bib.sort()
-        return [str(e) for e in bib.bibliography()]
+        return self.document.bibliography()
 
     def citations(self, clusters: list[list[dict[str, Any]]],
                   note_indexes: list[int] | None = None) -> list[str]:
-        from citeproc import Citation, CitationItem
-
-        bib = self._engine()
-        cits = []
-        for cluster in clusters:
-            c = Citation([CitationItem(ci["id"], **{k: v for k, v in ci.items()
-                                                   if k in ("locator", "prefix", "suffix")})
-                          for ci in cluster])
-            bib.register(c)
-            cits.append(c)
-        bib.sort()
-        return [str(bib.cite(c, lambda item: None)) for c in cits]
+        return self.document.citations(clusters, note_indexes)

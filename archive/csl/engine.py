@@ -1,0 +1,1247 @@
+"""The CSL rendering elements: a style compiled once into Python objects.
+
+citeproc-py parses the style and sets up its locales (`citeproc.frontend`); this module
+compiles that tree into element objects whose `render(ctx)` returns output nodes
+(`archive.csl.output.Node`). Every behaviour that differs from citeproc-py's own element
+classes is a correction listed in `archive.csl.corrections`, each with its test.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import numfmt as csl_numbers
+from . import textcase
+from .items import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, DateValue, Name
+from .locale import CSL, LocaleData
+from .output import FORMAT_KEYS, Child, Node, leaves, map_text, plain, rich
+
+# Cite positions
+FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = 0, 1, 2, 3
+
+NAME_OPTION_KEYS = (
+    "and", "delimiter-precedes-et-al", "delimiter-precedes-last", "et-al-min",
+    "et-al-use-first", "et-al-use-last", "et-al-subsequent-min", "et-al-subsequent-use-first",
+    "initialize", "initialize-with", "name-as-sort-order", "sort-separator", "form",
+    "name-form", "name-delimiter", "names-delimiter",
+)
+NO_RICH = {"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN"}
+SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
+
+
+class Ctx:
+    """What one rendering needs: the item, the cite, the mode and the disambiguation state."""
+
+    __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
+                 "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
+                 "names_seen", "first_names", "skip_first_names", "only_first_names",
+                 "in_substitute")
+
+    def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
+                 disamb: "Disamb | None" = None):
+        self.item = item
+        self.cite = cite or {}
+        self.mode = mode
+        self.engine = engine
+        self.name_opts = engine.citation_name_opts if mode == "citation" else engine.bibliography_name_opts
+        self.disamb = disamb or Disamb()
+        self.sorting = False
+        self.sort_opts: dict | None = None
+        self.suppressed: set[str] = set()
+        self.called = 0
+        self.rendered = 0
+        self.suppress_author = False
+        self.year_suffix_done = False
+        self.names_seen = 0
+        self.first_names: Child | None = None  # output of the first names element
+        self.skip_first_names = False
+        self.only_first_names = False
+        self.in_substitute = False
+
+
+class Disamb:
+    """Per-item disambiguation state."""
+
+    __slots__ = ("add_names", "given_levels", "year_suffix", "condition", "given_all")
+
+    def __init__(self):
+        self.add_names: int = 0  # names to show beyond et-al-use-first
+        self.given_levels: dict[tuple[str, int], int] = {}  # (variable, index) -> 1 initials, 2 full
+        self.given_all: int = 0
+        self.year_suffix: str = ""
+        self.condition: bool = False
+
+    def copy(self) -> "Disamb":
+        d = Disamb()
+        d.add_names = self.add_names
+        d.given_levels = dict(self.given_levels)
+        d.given_all = self.given_all
+        d.year_suffix = self.year_suffix
+        d.condition = self.condition
+        return d
+
+
+# ---------------------------------------------------------------------------------------
+# helpers
+
+
+def _fmt(el) -> tuple:
+    return tuple((k, el.get(k)) for k in FORMAT_KEYS if el.get(k))
+
+
+def wrap(child: Child | None, el: "Element") -> Child | None:
+    """Apply an element's formatting, quotes, affixes and display to rendered content."""
+    if child is None or child == "" or (isinstance(child, Node) and child.is_empty()):
+        return None
+    if not (el.fmt or el.quotes or el.prefix or el.suffix or el.display):
+        return child
+    return Node([child], prefix=el.prefix, suffix=el.suffix, fmt=el.fmt, quotes=el.quotes,
+                display=el.display)
+
+
+def apply_case(child: Child, case: str | None, ctx: Ctx) -> Child:
+    if not case or child is None:
+        return child
+    if isinstance(child, str):
+        holder = Node([child])
+    else:
+        holder = child
+    if case == "title":
+        lang = str(ctx.item.get("language") or "")
+        english = not lang or lang.lower().startswith("en")
+    else:
+        english = True
+    lv = leaves(holder)
+    if not lv:
+        return child
+    runs = [(n.children[i], prot) for n, i, prot in lv]
+    out = textcase.apply_case(runs, case, english=english)
+    for (n, i, _), text in zip(lv, out):
+        n.children[i] = text
+    if isinstance(child, str):
+        return holder.children[0] if holder.children else ""
+    return holder
+
+
+def strip_periods(child: Child) -> Child:
+    return map_text(child, lambda s: s.replace(".", ""))
+
+
+def flatten_children(children: list) -> list:
+    out = []
+    for c in children:
+        if c is None:
+            continue
+        if isinstance(c, Node) and c.tag == "choose":
+            out.extend(flatten_children(c.children))
+        elif isinstance(c, str):
+            if c:
+                out.append(c)
+        elif not c.is_empty():
+            out.append(c)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# elements
+
+
+class Element:
+    __slots__ = ("prefix", "suffix", "fmt", "quotes", "display", "text_case", "strip_periods",
+                 "delimiter", "children", "attrs")
+
+    def __init__(self, el, engine: "Engine"):
+        self.attrs = dict(el.attrib)
+        self.prefix = el.get("prefix", "")
+        self.suffix = el.get("suffix", "")
+        self.fmt = _fmt(el)
+        self.quotes = el.get("quotes") == "true"
+        self.display = el.get("display")
+        self.text_case = el.get("text-case")
+        self.strip_periods = el.get("strip-periods") == "true"
+        self.delimiter = el.get("delimiter", "")
+        self.children = [engine.compile(c) for c in el if isinstance(c.tag, str)]
+        self.children = [c for c in self.children if c is not None]
+
+    def render(self, ctx: Ctx) -> Child | None:
+        raise NotImplementedError
+
+    def render_children(self, ctx: Ctx, delimiter: str | None = None) -> Node | None:
+        kids = flatten_children([c.render(ctx) for c in self.children])
+        if not kids:
+            return None
+        return Node(kids, delimiter=self.delimiter if delimiter is None else delimiter)
+
+    def finish(self, content: Child | None, ctx: Ctx) -> Child | None:
+        if content is None:
+            return None
+        if self.text_case:
+            content = apply_case(content, self.text_case, ctx)
+        if self.strip_periods:
+            content = strip_periods(content)
+        return wrap(content, self)
+
+
+class Layout(Element):
+    def render(self, ctx: Ctx) -> Child | None:
+        return self.render_children(ctx, "")
+
+
+class Group(Element):
+    def render(self, ctx: Ctx) -> Child | None:
+        called, rendered = ctx.called, ctx.rendered
+        ctx.called = ctx.rendered = 0
+        content = self.render_children(ctx)
+        inner_called, inner_rendered = ctx.called, ctx.rendered
+        ctx.called = called + inner_called
+        ctx.rendered = rendered + inner_rendered
+        if content is None:
+            return None
+        if inner_called and not inner_rendered:
+            return None
+        if not inner_called and inner_rendered == 0 and self._only_terms_ok is False:
+            return None
+        return self.finish(content, ctx)
+
+    _only_terms_ok = True
+
+
+class Macro(Element):
+    def render(self, ctx: Ctx) -> Child | None:
+        return self.render_children(ctx, "")
+
+
+class Choose(Element):
+    def render(self, ctx: Ctx) -> Child | None:
+        for branch in self.children:
+            if branch.test(ctx):
+                kids = flatten_children([c.render(ctx) for c in branch.children])
+                return Node(kids, tag="choose") if kids else None
+        return None
+
+
+class If(Element):
+    __slots__ = ("conds", "match")
+
+    def __init__(self, el, engine):
+        super().__init__(el, engine)
+        self.match = el.get("match", "all")
+        self.conds = []
+        for attr in ("disambiguate", "is-numeric", "is-uncertain-date", "locator", "position",
+                     "type", "variable"):
+            v = el.get(attr)
+            if v is not None:
+                for tok in v.split():
+                    self.conds.append((attr, tok))
+
+    def test(self, ctx: Ctx) -> bool:
+        results = (self._one(a, t, ctx) for a, t in self.conds)
+        if self.match == "any":
+            return any(results)
+        if self.match == "none":
+            return not any(results)
+        return all(results)
+
+    def _one(self, attr: str, tok: str, ctx: Ctx) -> bool:
+        item = ctx.item
+        if attr == "type":
+            return item.get("type") == tok
+        if attr == "variable":
+            return bool(ctx.engine.variable_value(ctx, tok)) and tok not in ctx.suppressed
+        if attr == "is-numeric":
+            v = ctx.engine.variable_value(ctx, tok)
+            return bool(v) and isinstance(v, str) and csl_numbers.is_numeric(v)
+        if attr == "is-uncertain-date":
+            d = item.get(tok)
+            return isinstance(d, DateValue) and d.circa
+        if attr == "locator":
+            label = ctx.cite.get("label") or ("page" if ctx.cite.get("locator") else None)
+            if not ctx.cite.get("locator"):
+                return False
+            return label == tok or (tok == "sub-verbo" and label == "sub verbo")
+        if attr == "position":
+            if ctx.mode != "citation":
+                return False
+            pos = ctx.cite.get("position", FIRST)
+            if tok == "first":
+                return pos == FIRST
+            if tok == "subsequent":
+                return pos != FIRST
+            if tok == "ibid":
+                return pos in (IBID, IBID_WITH_LOCATOR)
+            if tok == "ibid-with-locator":
+                return pos == IBID_WITH_LOCATOR
+            if tok == "near-note":
+                return pos != FIRST and bool(ctx.cite.get("near-note"))
+            return False
+        if attr == "disambiguate":
+            return ctx.disamb.condition if tok == "true" else not ctx.disamb.condition
+        return False
+
+
+class Else(Element):
+    def test(self, ctx: Ctx) -> bool:
+        return True
+
+
+class Text(Element):
+    __slots__ = ("variable", "macro", "term", "value", "form", "plural", "macro_el")
+
+    def __init__(self, el, engine):
+        super().__init__(el, engine)
+        self.variable = el.get("variable")
+        self.macro = el.get("macro")
+        self.term = el.get("term")
+        self.value = el.get("value")
+        self.form = el.get("form", "long")
+        self.plural = el.get("plural") == "true"
+        self.macro_el = None
+
+    def render(self, ctx: Ctx) -> Child | None:
+        eng = ctx.engine
+        if self.macro is not None:
+            macro = eng.macro(self.macro)
+            if macro is None:
+                return None
+            return self.finish(macro.render(ctx), ctx)
+        if self.variable is not None:
+            return self.finish(eng.render_variable(ctx, self.variable, self.form), ctx)
+        if self.term is not None:
+            text = eng.locale.term(self.term, self.form, self.plural)
+            if not text:
+                return None
+            return self.finish(rich(text) if "<" in text else text, ctx)
+        if self.value is not None:
+            return self.finish(rich(self.value), ctx)
+        return None
+
+
+class Number(Element):
+    __slots__ = ("variable", "form")
+
+    def __init__(self, el, engine):
+        super().__init__(el, engine)
+        self.variable = el.get("variable")
+        self.form = el.get("form", "numeric")
+
+    def render(self, ctx: Ctx) -> Child | None:
+        eng = ctx.engine
+        ctx.called += 1
+        if self.variable in ctx.suppressed:
+            return None
+        value = eng.variable_value(ctx, self.variable)
+        if not value:
+            return None
+        ctx.rendered += 1
+        value = str(value)
+        if not csl_numbers.is_numeric(value):
+            return self.finish(rich(value), ctx)
+        text = eng.format_number(value, self.form, self.variable)
+        return self.finish(text, ctx)
+
+
+class Label(Element):
+    __slots__ = ("variable", "form", "plural")
+
+    def __init__(self, el, engine):
+        super().__init__(el, engine)
+        self.variable = el.get("variable")
+        self.form = el.get("form", "long")
+        self.plural = el.get("plural", "contextual")
+
+    def render(self, ctx: Ctx, names_variable: str | None = None,
+               names_count: int = 0) -> Child | None:
+        eng = ctx.engine
+        if names_variable is not None:
+            plural = names_count > 1 if self.plural == "contextual" else self.plural == "always"
+            text = eng.locale.term(names_variable, self.form, plural)
+            return self.finish(text, ctx) if text else None
+        var = self.variable
+        if not var:
+            return None
+        if var in ctx.suppressed:
+            return None
+        if var == "locator":
+            value = ctx.cite.get("locator")
+            term = ctx.cite.get("label") or "page"
+            if term == "sub verbo":
+                term = "sub-verbo"
+        else:
+            value = eng.variable_value(ctx, var)
+            term = var
+            if var == "page-first":
+                term = "page"
+        if not value:
+            return None
+        value = str(value)
+        if self.plural == "contextual":
+            if var in ("number-of-pages", "number-of-volumes"):
+                m = re.match(r"\s*(\d+)", value)
+                plural = bool(m) and int(m.group(1)) > 1
+            else:
+                plural = csl_numbers.is_plural(value)
+        else:
+            plural = self.plural == "always"
+        text = eng.locale.term(term, self.form, plural)
+        if not text:
+            return None
+        return self.finish(text, ctx)
+
+
+class DatePart:
+    __slots__ = ("name", "form", "prefix", "suffix", "fmt", "text_case", "strip_periods",
+                 "range_delimiter", "quotes", "display")
+
+    def __init__(self, attrs: dict):
+        self.name = attrs.get("name")
+        default_form = {"day": "numeric", "month": "long", "year": "long"}.get(self.name, "long")
+        self.form = attrs.get("form", default_form)
+        self.prefix = attrs.get("prefix", "")
+        self.suffix = attrs.get("suffix", "")
+        self.fmt = tuple((k, attrs[k]) for k in FORMAT_KEYS if attrs.get(k))
+        self.text_case = attrs.get("text-case")
+        self.strip_periods = attrs.get("strip-periods") == "true"
+        self.range_delimiter = attrs.get("range-delimiter", "\u2013")
+        self.quotes = False
+        self.display = None
+
+
+class Date(Element):
+    __slots__ = ("variable", "form", "date_parts", "parts", "localized")
+
+    def __init__(self, el, engine):
+        super().__init__(el, engine)
+        self.variable = el.get("variable")
+        self.form = el.get("form")
+        self.date_parts = el.get("date-parts", "year-month-day")
+        self.parts = [dict(c.attrib) for c in el if isinstance(c.tag, str)
+                      and c.tag == CSL + "date-part"]
+        self.children = []
+        self.localized = None
+
+    def _part_list(self, eng: "Engine") -> tuple[list[DatePart], str]:
+        if self.localized is not None:
+            return self.localized
+        if self.form:
+            attrs, lparts = eng.locale.dates.get(self.form, ({}, []))
+            wanted = {"year-month-day": ("year", "month", "day"), "year-month": ("year", "month"),
+                      "year": ("year",)}.get(self.date_parts, ("year", "month", "day"))
+            overrides = {p.get("name"): p for p in self.parts}
+            out = []
+            for p in lparts:
+                if p.get("name") not in wanted:
+                    continue
+                merged = dict(p)
+                ov = overrides.get(p.get("name"), {})
+                for k, v in ov.items():
+                    if k not in ("prefix", "suffix"):
+                        merged[k] = v
+                out.append(DatePart(merged))
+            self.localized = (out, attrs.get("delimiter", ""))
+            # affixes and formatting of the locale's date element apply inside ours
+        else:
+            self.localized = ([DatePart(p) for p in self.parts], self.delimiter)
+        return self.localized
+
+    def render(self, ctx: Ctx) -> Child | None:
+        ctx.called += 1
+        if self.variable in ctx.suppressed:
+            return None
+        value = ctx.item.get(self.variable)
+        if not isinstance(value, DateValue):
+            return None
+        eng = ctx.engine
+        if value.literal and not value.start[0]:
+            ctx.rendered += 1
+            return self.finish(rich(value.literal), ctx)
+        parts, delim = self._part_list(eng)
+        if not value.start[0] and not value.start[1]:
+            return None
+        out = eng.render_date(ctx, value, parts, delim, self.variable)
+        if out is None:
+            return None
+        ctx.rendered += 1
+        return self.finish(out, ctx)
+
+
+class NamePart:
+    __slots__ = ("name", "prefix", "suffix", "fmt", "text_case", "quotes", "display", "strip_periods")
+
+    def __init__(self, el):
+        self.name = el.get("name")
+        self.prefix = el.get("prefix", "")
+        self.suffix = el.get("suffix", "")
+        self.fmt = _fmt(el)
+        self.text_case = el.get("text-case")
+        self.quotes = False
+        self.display = None
+        self.strip_periods = False
+
+
+class NameEl(Element):
+    __slots__ = ("opts", "parts")
+
+    def __init__(self, el, engine):
+        super().__init__(el, engine)
+        self.opts = {k: v for k, v in el.attrib.items() if k in NAME_OPTION_KEYS}
+        if "delimiter" in el.attrib:
+            self.opts["name-delimiter"] = el.get("delimiter")
+        self.parts = {}
+        for c in el:
+            if isinstance(c.tag, str) and c.tag == CSL + "name-part":
+                self.parts[c.get("name")] = NamePart(c)
+        self.children = []
+
+
+class EtAl(Element):
+    __slots__ = ("term",)
+
+    def __init__(self, el, engine):
+        super().__init__(el, engine)
+        self.term = el.get("term", "et-al")
+
+
+class Substitute(Element):
+    pass
+
+
+class Names(Element):
+    __slots__ = ("variables", "name", "et_al", "label", "label_first", "substitute",
+                 "has_delimiter")
+
+    def __init__(self, el, engine):
+        super().__init__(el, engine)
+        self.variables = (el.get("variable") or "").split()
+        self.has_delimiter = "delimiter" in el.attrib
+        self.name = None
+        self.et_al = None
+        self.label = None
+        self.label_first = False
+        self.substitute = None
+        seen_name = False
+        for c in self.children:
+            if isinstance(c, NameEl):
+                self.name = c
+                seen_name = True
+            elif isinstance(c, EtAl):
+                self.et_al = c
+            elif isinstance(c, Label):
+                self.label = c
+                self.label_first = not seen_name
+            elif isinstance(c, Substitute):
+                self.substitute = c
+        self.children = []
+
+    def render(self, ctx: Ctx, inherit: "Names | None" = None) -> Child | None:
+        eng = ctx.engine
+        name_el = self.name or (inherit.name if inherit else None)
+        et_al = self.et_al or (inherit.et_al if inherit else None)
+        label = self.label if self.label or not inherit else inherit.label
+        label_first = self.label_first if self.label else (inherit.label_first if inherit else False)
+        first = ctx.names_seen == 0 and not ctx.in_substitute
+        if first:
+            ctx.names_seen += 1
+        hide = first and ctx.skip_first_names
+        return self._render_real(ctx, name_el, et_al, label, label_first, first, hide)
+
+    def _render_real(self, ctx, name_el, et_al, label, label_first, first_names, hide):
+        eng = ctx.engine
+        ctx.called += 1
+        variables = [v for v in self.variables if v not in ctx.suppressed]
+        lists = [(v, ctx.item.get(v)) for v in variables]
+        lists = [(v, names) for v, names in lists if names]
+        # editor + translator with the same names render once as "editortranslator"
+        vs = [v for v, _ in lists]
+        if "editor" in vs and "translator" in vs:
+            ed = dict(lists)["editor"]
+            tr = dict(lists)["translator"]
+            if ed == tr and eng.locale.has_term("editortranslator"):
+                lists = [(v, n) for v, n in lists if v != "translator"]
+                lists = [("editortranslator", n) if v == "editor" else (v, n) for v, n in lists]
+        if not lists:
+            if self.substitute is not None:
+                ctx.called -= 1
+                was = ctx.in_substitute
+                ctx.in_substitute = True
+                try:
+                    for sub in self.substitute.children:
+                        before_c, before_r = ctx.called, ctx.rendered
+                        if isinstance(sub, Names):
+                            out = sub.render(ctx, inherit=self if not sub.name else None)
+                            used = [v for v in sub.variables if ctx.item.get(v)]
+                        else:
+                            out = sub.render(ctx)
+                            used = eng.variables_used(sub)
+                        if out is not None and not (isinstance(out, Node) and out.is_empty()):
+                            ctx.in_substitute = was
+                            for v in used:
+                                ctx.suppressed.add(v)
+                            ctx.called = before_c + 1
+                            ctx.rendered = before_r + 1
+                            result = self.finish(out, ctx) if not isinstance(sub, Names) else out
+                            if first_names:
+                                ctx.first_names = result
+                            if hide:
+                                return None
+                            return result
+                finally:
+                    ctx.in_substitute = was
+                ctx.called += 1
+            return None
+        ctx.rendered += 1
+        opts = dict(ctx.name_opts)
+        if name_el is not None:
+            opts.update(name_el.opts)
+        if ctx.sort_opts:
+            opts.update(ctx.sort_opts)
+        pieces = []
+        total = 0
+        for v, names in lists:
+            rendered, count = eng.render_name_list(ctx, v, names, opts, name_el, et_al)
+            if rendered is None:
+                continue
+            total += count
+            if opts.get("form") == "count" or (name_el is not None and name_el.opts.get("form") == "count"):
+                pieces.append(rendered)
+                continue
+            if label is not None and not ctx.sorting:
+                lab = label.render(ctx, names_variable=v, names_count=len(names))
+                if lab is not None:
+                    rendered = Node([lab, rendered] if label_first else [rendered, lab])
+            pieces.append(rendered)
+        if not pieces:
+            return None
+        if opts.get("form") == "count" or (name_el is not None and name_el.opts.get("form") == "count"):
+            if ctx.sorting:
+                return str(total)
+            return self.finish(str(total), ctx) if total else None
+        delim = self.delimiter if self.has_delimiter else opts.get("names-delimiter", "")
+        result = self.finish(Node(pieces, delimiter=delim), ctx)
+        if first_names:
+            ctx.first_names = result
+        if hide:
+            return None
+        return result
+
+
+# ---------------------------------------------------------------------------------------
+
+
+ELEMENTS = {
+    "layout": Layout, "group": Group, "macro": Macro, "choose": Choose, "if": If,
+    "else-if": If, "else": Else, "text": Text, "number": Number, "label": Label,
+    "date": Date, "names": Names, "name": NameEl, "et-al": EtAl, "substitute": Substitute,
+}
+
+
+class SortKey:
+    __slots__ = ("variable", "macro", "descending", "opts")
+
+    def __init__(self, el):
+        self.variable = el.get("variable")
+        self.macro = el.get("macro")
+        self.descending = el.get("sort") == "descending"
+        self.opts = {}
+        if el.get("names-min"):
+            self.opts["et-al-min"] = el.get("names-min")
+        if el.get("names-use-first"):
+            self.opts["et-al-use-first"] = el.get("names-use-first")
+        if el.get("names-use-last"):
+            self.opts["et-al-use-last"] = el.get("names-use-last")
+
+
+NAME_DEFAULTS = {
+    "and": None, "delimiter-precedes-et-al": "contextual",
+    "delimiter-precedes-last": "contextual", "et-al-min": None, "et-al-use-first": None,
+    "et-al-use-last": "false", "initialize": "true", "initialize-with": None,
+    "name-as-sort-order": None, "sort-separator": ", ", "form": "long",
+    "name-delimiter": ", ", "names-delimiter": "",
+}
+
+
+def _name_opts(*elements) -> dict:
+    opts = dict(NAME_DEFAULTS)
+    for el in elements:
+        if el is None:
+            continue
+        for k, v in el.attrib.items():
+            if k == "name-form":
+                opts["form"] = v
+            elif k in NAME_OPTION_KEYS:
+                opts[k] = v
+    return opts
+
+
+_INITIAL_SPLIT = re.compile(r"([\s\-\u2010\u2013.]+)")
+
+
+class Engine:
+    """A style compiled for one locale."""
+
+    def __init__(self, xml: bytes, lang: str | None = None):
+        import io
+        import warnings
+
+        from citeproc.frontend import CitationStylesStyle
+
+        from .locale import build_locale
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = CitationStylesStyle(io.BytesIO(xml), locale=lang, validate=False)
+        root = parsed.root
+        self.root_attrs = dict(root.attrib)
+        self.lang = lang or root.get("default-locale") or "en-US"
+        self.locale: LocaleData = build_locale(root.locales, self.lang)
+        self.quotes = self.locale.quotes()
+        self.punct_in_quote = self.locale.punctuation_in_quote
+        self._macro_els = {m.get("name"): m for m in root.iterchildren(CSL + "macro")}
+        self._macros: dict[str, Macro] = {}
+        self._vars_cache: dict[int, list[str]] = {}
+        self.page_range_format = root.get("page-range-format")
+        self.demote = root.get("demote-non-dropping-particle", "display-and-sort")
+        self.initialize_with_hyphen = root.get("initialize-with-hyphen", "true") == "true"
+        cit = root.find(CSL + "citation")
+        bib = root.find(CSL + "bibliography")
+        self.citation_attrs = dict(cit.attrib) if cit is not None else {}
+        self.bibliography_attrs = dict(bib.attrib) if bib is not None else {}
+        self.citation_name_opts = _name_opts(root, cit)
+        self.bibliography_name_opts = _name_opts(root, bib)
+        self.citation_layout = self._layout(cit)
+        self.bibliography_layout = self._layout(bib)
+        self.citation_sort = self._sort(cit)
+        self.bibliography_sort = self._sort(bib)
+        self.is_note = root.get("class") == "note"
+        self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
+            bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
+        self.style_lang = root.get("default-locale")
+
+    # -- compilation
+    def compile(self, el) -> Element | None:
+        tag = el.tag
+        if not isinstance(tag, str) or not tag.startswith(CSL):
+            return None
+        name = tag[len(CSL):]
+        if name == "layout":
+            lay = Layout(el, self)
+            return lay
+        cls = ELEMENTS.get(name)
+        if cls is None:
+            return None
+        return cls(el, self)
+
+    def _layout(self, el) -> Layout | None:
+        if el is None:
+            return None
+        lay = el.find(CSL + "layout")
+        if lay is None:
+            return None
+        return Layout(lay, self)
+
+    def _sort(self, el) -> list[SortKey]:
+        if el is None:
+            return []
+        s = el.find(CSL + "sort")
+        if s is None:
+            return []
+        return [SortKey(k) for k in s.iterchildren(CSL + "key")]
+
+    def macro(self, name: str) -> Macro | None:
+        m = self._macros.get(name)
+        if m is None:
+            el = self._macro_els.get(name)
+            if el is None:
+                return None
+            m = Macro.__new__(Macro)
+            self._macros[name] = m  # guard against recursion while compiling
+            Macro.__init__(m, el, self)
+        return m
+
+    def variables_used(self, element) -> list[str]:
+        key = id(element)
+        got = self._vars_cache.get(key)
+        if got is not None:
+            return got
+        out: list[str] = []
+        seen: set[int] = set()
+
+        def walk(e):
+            if id(e) in seen:
+                return
+            seen.add(id(e))
+            if isinstance(e, (Text, Number, Date, Label)):
+                if getattr(e, "variable", None):
+                    out.append(e.variable)
+                if isinstance(e, Text) and e.macro:
+                    m = self.macro(e.macro)
+                    if m is not None:
+                        walk(m)
+            if isinstance(e, Names):
+                out.extend(e.variables)
+                if e.substitute is not None:
+                    walk(e.substitute)
+            for c in getattr(e, "children", []) or []:
+                walk(c)
+
+        walk(element)
+        self._vars_cache[key] = out
+        return out
+
+    # -- variables
+    def variable_value(self, ctx: Ctx, var: str) -> Any:
+        if var == "citation-number":
+            return str(ctx.cite.get("citation-number", "")) or None
+        if var == "year-suffix":
+            return ctx.disamb.year_suffix or None
+        if var == "locator":
+            return ctx.cite.get("locator")
+        if var == "first-reference-note-number":
+            n = ctx.cite.get("first-reference-note-number")
+            return str(n) if n else None
+        if var == "citation-label":
+            return ctx.item.get("citation-label") or self._citation_label(ctx.item)
+        if var == "page-first":
+            v = ctx.item.get("page-first")
+            if v:
+                return v
+            page = ctx.item.get("page")
+            if page:
+                m = re.match(r"\s*([^\s\-\u2013,&]+)", str(page))
+                return m.group(1) if m else None
+            return None
+        v = ctx.item.get(var)
+        return v
+
+    def _citation_label(self, item: dict) -> str | None:
+        names = item.get("author") or item.get("editor")
+        year = item.get("issued")
+        if not names:
+            return None
+        fams = [n.literal or n.family for n in names]
+        if len(fams) == 1:
+            base = fams[0][:4]
+        elif len(fams) <= 3:
+            base = "".join(f[:2] for f in fams)
+        else:
+            base = "".join(f[:1] for f in fams[:4])
+        if isinstance(year, DateValue) and year.start[0]:
+            base += str(year.start[0])[-2:]
+        return base
+
+    def render_variable(self, ctx: Ctx, var: str, form: str = "long") -> Child | None:
+        ctx.called += 1
+        if var in ctx.suppressed:
+            return None
+        value = None
+        if form == "short":
+            short = SHORT_FORMS.get(var)
+            if short:
+                value = ctx.item.get(short)
+            if value is None and var == "container-title":
+                value = ctx.item.get("journalAbbreviation")
+        if value is None:
+            value = self.variable_value(ctx, var)
+        if value is None or value == "":
+            return None
+        if isinstance(value, (list, DateValue)):
+            return None
+        ctx.rendered += 1
+        value = str(value)
+        if var == "year-suffix":
+            ctx.year_suffix_done = True
+            return value
+        if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
+            return csl_numbers.page_range(value, self.page_range_format,
+                                          self.locale.term("page-range-delimiter") or "\u2013")
+        if var in NO_RICH:
+            return value
+        if var in NUMBER_VARIABLES and var != "locator":
+            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "issue", "number", "edition", "version") else value
+        return rich(value)
+
+    # -- numbers
+    def format_number(self, value: str, form: str, variable: str | None = None) -> str:
+        gender = None
+        if variable:
+            t = self.locale.term_obj(variable)
+            gender = t.gender if t is not None else None
+        return csl_numbers.format_numbers(value, form, self._ordinal_term, gender)
+
+    def _ordinal_term(self, name: str, gender: str | None) -> str | None:
+        t = self.locale.term_obj(name, "long", gender)
+        if t is None and gender is not None:
+            t = self.locale.term_obj(name, "long", None)
+        if t is None:
+            return None
+        return t.single
+
+    def ordinal_match(self, name: str) -> str | None:
+        t = self.locale.term_obj(name)
+        return t.match if t is not None else None
+
+    # -- dates
+    def _date_part_text(self, ctx: Ctx, part: DatePart, ymd: tuple, value: DateValue,
+                        variable: str) -> Child | None:
+        y, m, d = ymd
+        name = part.name
+        if name == "year":
+            if not y:
+                return None
+            if part.form == "short":
+                text = str(abs(y))[-2:]
+            else:
+                text = str(abs(y))
+            if y < 0:
+                text += self.locale.term("bc") or "BC"
+            elif y < 1000:
+                text += self.locale.term("ad") or "AD"
+            if (ctx.disamb.year_suffix and not self.uses_year_suffix and variable == "issued"
+                    and not ctx.year_suffix_done):
+                ctx.year_suffix_done = True
+                text += ctx.disamb.year_suffix
+            return self._finish_part(text, part, ctx)
+        if name == "month":
+            if not m:
+                season = value.season
+                if season and ymd is value.start:
+                    if isinstance(season, int) or str(season).isdigit():
+                        t = self.locale.term("season-%02d" % int(season))
+                        return self._finish_part(t, part, ctx) if t else None
+                    return self._finish_part(str(season), part, ctx)
+                return None
+            if m > 12:
+                t = self.locale.term("season-%02d" % (m - 12))
+                return self._finish_part(t, part, ctx) if t else None
+            if part.form == "numeric":
+                text = str(m)
+            elif part.form == "numeric-leading-zeros":
+                text = "%02d" % m
+            else:
+                text = self.locale.term("month-%02d" % m, "short" if part.form == "short" else "long")
+                if text is None:
+                    text = str(m)
+            return self._finish_part(text, part, ctx)
+        if name == "day":
+            if not d or not m or m > 12:
+                return None
+            if part.form == "numeric-leading-zeros":
+                text = "%02d" % d
+            elif part.form == "ordinal":
+                if self.locale.limit_day_ordinals and d != 1:
+                    text = str(d)
+                else:
+                    gender = None
+                    t = self.locale.term_obj("month-%02d" % m)
+                    if t is not None:
+                        gender = t.gender
+                    text = csl_numbers.format_numbers(str(d), "ordinal", self._ordinal_term, gender)
+            else:
+                text = str(d)
+            return self._finish_part(text, part, ctx)
+        return None
+
+    def _finish_part(self, text: str | None, part: DatePart, ctx: Ctx) -> Child | None:
+        if not text:
+            return None
+        child: Child = text
+        if part.text_case:
+            child = apply_case(child, part.text_case, ctx)
+        if part.strip_periods:
+            child = strip_periods(child)
+        return wrap(child, part)
+
+    def render_date(self, ctx: Ctx, value: DateValue, parts: list[DatePart], delim: str,
+                    variable: str) -> Child | None:
+        start = value.start
+        end = value.end
+        if end is not None:
+            # the largest part that differs
+            names = [p.name for p in parts]
+            if start[0] != end[0]:
+                big = "year"
+            elif start[1] != end[1]:
+                big = "month"
+            elif start[2] != end[2]:
+                big = "day"
+            else:
+                big = None
+            if big is not None and big in names:
+                rank = {"year": 0, "month": 1, "day": 2}
+                in_range = [p for p in parts if rank[p.name] >= rank[big]]
+                if big == "year":
+                    in_range = list(parts)
+                rng_delim = next((p.range_delimiter for p in parts if p.name == big), "\u2013")
+                out: list[Child] = []
+                done = False
+                for i, p in enumerate(parts):
+                    if p in in_range:
+                        if done:
+                            continue
+                        done = True
+                        a = [self._date_part_text(ctx, q, start, value, variable) for q in in_range]
+                        ctx.year_suffix_done = False if big == "year" and ctx.disamb.year_suffix and False else ctx.year_suffix_done
+                        b = [self._date_part_text(ctx, q, end, value, variable) for q in in_range]
+                        a = [x for x in a if x is not None]
+                        b = [x for x in b if x is not None]
+                        if a and isinstance(a[-1], Node) and a[-1].suffix:
+                            last = a[-1]
+                            a[-1] = Node(last.children, prefix=last.prefix, fmt=last.fmt,
+                                         quotes=last.quotes)
+                        if b and isinstance(b[0], Node) and b[0].prefix:
+                            first = b[0]
+                            b[0] = Node(first.children, suffix=first.suffix, fmt=first.fmt,
+                                        quotes=first.quotes)
+                        out.append(Node([Node(a, delimiter=delim), rng_delim, Node(b, delimiter=delim)]))
+                    else:
+                        t = self._date_part_text(ctx, p, start, value, variable)
+                        if t is not None:
+                            out.append(t)
+                out = [o for o in out if o is not None]
+                return Node(out, delimiter=delim) if out else None
+        out = [self._date_part_text(ctx, p, start, value, variable) for p in parts]
+        out = [o for o in out if o is not None]
+        if not out:
+            return None
+        return Node(out, delimiter=delim)
+
+    # -- names
+    def render_name_list(self, ctx: Ctx, var: str, names: list[Name], opts: dict,
+                         name_el: NameEl | None, et_al: EtAl | None) -> tuple[Child | None, int]:
+        n = len(names)
+        form = opts.get("form") or "long"
+        et_al_min = _int(opts.get("et-al-min"))
+        use_first = _int(opts.get("et-al-use-first"))
+        if ctx.mode == "citation" and ctx.cite.get("position", FIRST) != FIRST and not ctx.sorting:
+            if opts.get("et-al-subsequent-min"):
+                et_al_min = _int(opts.get("et-al-subsequent-min"))
+            if opts.get("et-al-subsequent-use-first"):
+                use_first = _int(opts.get("et-al-subsequent-use-first"))
+        truncated = bool(et_al_min) and n >= et_al_min and use_first < n
+        if truncated and ctx.disamb.add_names and not ctx.sorting:
+            use_first = min(n, use_first + ctx.disamb.add_names)
+            truncated = use_first < n
+        shown = names[:use_first] if truncated else list(names)
+        if truncated and use_first == 0:
+            return None, 0
+        if form == "count":
+            return str(len(shown)), len(shown)
+        use_last = truncated and opts.get("et-al-use-last") == "true" and use_first <= n - 2
+        sort_order = opts.get("name-as-sort-order")
+        parts_out: list[Child] = []
+        inverted_flags = []
+        for i, name in enumerate(shown):
+            inverted = sort_order == "all" or (sort_order == "first" and i == 0)
+            if ctx.sorting:
+                inverted = True
+            level = ctx.disamb.given_levels.get((var, i), 0) if not ctx.sorting else 0
+            level = max(level, ctx.disamb.given_all) if not ctx.sorting else 0
+            parts_out.append(self.format_name(ctx, name, opts, name_el, inverted, level))
+            inverted_flags.append(inverted and not name.literal and not name.cjk and not name.static)
+        if use_last:
+            last = names[-1]
+            inv = sort_order == "all"
+            last_out = self.format_name(ctx, last, opts, name_el, inv, 0)
+        delim = opts.get("name-delimiter", ", ")
+        and_opt = opts.get("and")
+        and_text = None
+        if and_opt == "text":
+            and_text = self.locale.term("and") or "and"
+        elif and_opt == "symbol":
+            and_text = "&"
+        if ctx.sorting:
+            return Node(parts_out, delimiter="  "), len(shown)
+        seq: list[Child] = []
+        count = len(parts_out)
+        for i, p in enumerate(parts_out):
+            if i > 0:
+                is_last = i == count - 1
+                if is_last and and_text and not truncated:
+                    dpl = opts.get("delimiter-precedes-last", "contextual")
+                    use_delim = (
+                        dpl == "always"
+                        or (dpl == "contextual" and count >= 3)
+                        or (dpl == "after-inverted-name" and inverted_flags[i - 1])
+                    )
+                    seq.append((delim if use_delim else " ") + and_text + " ")
+                else:
+                    seq.append(delim)
+            seq.append(p)
+        if truncated:
+            if use_last:
+                seq.append(delim + "\u2026 ")
+                seq.append(last_out)
+            else:
+                term_name = et_al.term if et_al is not None else "et-al"
+                term = self.locale.term(term_name) or ""
+                if term:
+                    dpe = opts.get("delimiter-precedes-et-al", "contextual")
+                    use_delim = (
+                        dpe == "always"
+                        or (dpe == "contextual" and len(shown) >= 2)
+                        or (dpe == "after-inverted-name" and inverted_flags and inverted_flags[-1])
+                    )
+                    seq.append(delim if use_delim else " ")
+                    et_node: Child = term
+                    if et_al is not None:
+                        et_node = wrap(term, et_al) or term
+                    seq.append(et_node)
+        node = Node(seq)
+        if name_el is not None:
+            node = wrap(node, name_el) or node
+        return node, len(shown)
+
+    def _initialize(self, given: str, initialize_with: str, initialize: bool) -> str:
+        """Initials of a given name ("John Paul" -> "J. P."); with initialize="false" only
+        the spacing of names already written as initials is normalized."""
+        words = re.split(r"(\s+|-)", given.strip())
+        out = []
+        hyphen = self.initialize_with_hyphen
+        pending_sep = ""
+        for w in words:
+            if not w:
+                continue
+            if w.isspace():
+                pending_sep = " "
+                continue
+            if w == "-":
+                pending_sep = "-"
+                continue
+            # split "J.P." into J, P
+            subs = [s for s in re.split(r"\.", w) if s] if "." in w else [w]
+            is_initials = "." in w or (w.isupper() and len(w) <= 3 and w.isalpha())
+            if w.isupper() and len(w) <= 3 and "." not in w and len(w) > 1:
+                subs = list(w)
+            for k, s in enumerate(subs):
+                if initialize or is_initials or len(s) == 1:
+                    if s[0].islower() and len(s) > 1 and not is_initials:
+                        text = s + " "
+                        piece = s
+                        out.append((pending_sep, piece + " "))
+                    else:
+                        out.append((pending_sep, s[0].upper() + initialize_with if s[:2] != "Th" or True else s))
+                else:
+                    out.append((pending_sep, s + " "))
+                pending_sep = "" if k < len(subs) - 1 else pending_sep
+                pending_sep = ""
+            pending_sep = ""
+        text = ""
+        for sep, piece in out:
+            if sep == "-":
+                text = text.rstrip() + ("-" if hyphen else "")
+            text += piece
+        return text.strip() if initialize_with.endswith(" ") or initialize_with == "" else text.rstrip()
+
+    def format_name(self, ctx: Ctx, name: Name, opts: dict, name_el: NameEl | None,
+                    inverted: bool, level: int) -> Child:
+        parts = name_el.parts if name_el is not None else {}
+        if name.literal:
+            text: Child = rich(name.literal) if not ctx.sorting else name.literal
+            fam_part = parts.get("family")
+            if fam_part is not None and not ctx.sorting:
+                text = self._finish_part(name.literal, fam_part, ctx) or text
+            return text
+        form = opts.get("form") or "long"
+        if level and form == "short":
+            form = "long"
+        init_with = opts.get("initialize-with")
+        initialize = opts.get("initialize", "true") != "false"
+        if level >= 2:
+            init_with = None
+        if level == 1 and init_with is None and form == "long":
+            pass
+        given = name.given
+        if given and init_with is not None and not ctx.sorting:
+            given = self._initialize(given, init_with, initialize)
+        if ctx.sorting:
+            if self.demote == "never":
+                fam = " ".join(x for x in (name.ndp, name.family) if x)
+                rest = " ".join(x for x in (name.given, name.dp, name.suffix) if x)
+            else:
+                fam = name.family
+                rest = " ".join(x for x in (name.dp, name.ndp, name.given, name.suffix) if x)
+            if form == "short":
+                return fam if self.demote != "never" else fam
+            return fam + ("  " + rest if rest else "")
+
+        def part(text: str, which: str) -> Child | None:
+            if not text:
+                return None
+            p = parts.get(which)
+            if p is None:
+                return text
+            return self._finish_part(text, p, ctx)
+
+        def join_particle(a: str, b: str) -> str:
+            if not a:
+                return b
+            if not b:
+                return a
+            if a.endswith(("'", "\u2019", "-")):
+                return a + b
+            return a + " " + b
+
+        if name.cjk:
+            fam = part(join_particle(name.ndp, name.family), "family")
+            if form == "short":
+                return fam or ""
+            giv = part(given, "given")
+            return Node([x for x in (fam, giv) if x is not None])
+        if name.static:
+            fam = part(join_particle(name.ndp, name.family), "family")
+            if form == "short":
+                return fam or ""
+            giv = part(given, "given")
+            return Node([x for x in (fam, giv) if x is not None], delimiter=" ")
+        if form == "short":
+            fam = part(join_particle(name.ndp, name.family), "family")
+            return fam or ""
+        if not given and not name.dp and not name.suffix:
+            return part(join_particle(name.ndp, name.family), "family") or ""
+        sep = opts.get("sort-separator", ", ")
+        if inverted:
+            if self.demote == "display-and-sort":
+                fam_text = name.family
+                giv_text = " ".join(x for x in (given, name.dp, name.ndp) if x)
+                giv_text = _join_words([given, name.dp, name.ndp])
+            else:
+                fam_text = join_particle(name.ndp, name.family)
+                giv_text = _join_words([given, name.dp])
+            fam = part(fam_text, "family")
+            giv = part(giv_text, "given")
+            out: list[Child] = [x for x in (fam, giv) if x is not None]
+            node = Node(out, delimiter=sep)
+            if name.suffix:
+                node = Node([node, name.suffix], delimiter=sep)
+            return node
+        giv_text = _join_words([given, name.dp]) if given else name.dp
+        if given:
+            giv_node = part(giv_text, "given")
+        else:
+            giv_node = part(name.dp, "given") if name.dp else None
+        fam_text = join_particle(name.ndp, name.family)
+        if name.suffix:
+            fam_text = fam_text + (", " if name.comma_suffix else " ") + name.suffix
+        fam = part(fam_text, "family")
+        if giv_node is None:
+            return fam or ""
+        glue = "" if (isinstance(giv_text, str) and giv_text.endswith(("'", "\u2019"))) else " "
+        return Node([giv_node, glue, fam] if fam is not None else [giv_node])
+
+
+def _join_words(words: list[str]) -> str:
+    out = ""
+    for w in words:
+        if not w:
+            continue
+        if out and not out.endswith(("'", "\u2019")):
+            out += " "
+        out += w
+    return out
+
+
+def _int(v: Any) -> int:
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return 0
