@@ -58,6 +58,19 @@ def available() -> bool:
     return skip_reason() is None
 
 
+#: set by .ci/run: there a missing oracle is a failure, not a skip
+REQUIRE_ENV = "ARCHIVE_REQUIRE_ORACLE"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip the calling test with ``reason``, or fail it where the oracle is required (CI)."""
+    import pytest
+
+    if os.environ.get(REQUIRE_ENV):
+        pytest.fail(f"{reason} ({REQUIRE_ENV} is set: CI must run these tests)")
+    pytest.skip(reason)
+
+
 class Oracle:
     """A live ``node render.js`` process; requests are answered one at a time, in order."""
 

@@ -9,7 +9,8 @@
 //             "lang": "en-US" | null, "items": [CSL-JSON, ...],
 //             "mode": "bibliography" | "citation", "format": "text" | "html",
 //             "clusters": [[{"id": ...}, ...], ...]}          (citation mode)
-//   answer   {"entries": [string, ...]}  or  {"error": "message"}
+//   answer   {"entries": [string, ...], "ids": [item id of each entry, bibliography only],
+//             "warnings": [citeproc-js warnings, when any]}  or  {"error": "message"}
 //
 // bibliography: every item is registered, entries come in the processor's order.
 // citation: the clusters are one document, in order, cluster i in footnote i + 1;
@@ -82,7 +83,7 @@ function bibliography(request) {
   if (!result) {
     throw new Error("the style has no bibliography");
   }
-  return result[1];
+  return { entries: result[1], ids: result[0].entry_ids.map((ids) => String(ids[0])) };
 }
 
 function citations(request) {
@@ -98,7 +99,7 @@ function citations(request) {
     properties: { noteIndex: i + 1 },
   }));
   const rebuilt = engine.rebuildProcessorState(docCitations, request.format || "text", []);
-  return rebuilt.map((triple) => triple[2]);
+  return { entries: rebuilt.map((triple) => triple[2]) };
 }
 
 function answer(line) {
@@ -110,8 +111,7 @@ function answer(line) {
   }
   warnings.length = 0;
   try {
-    const entries = request.mode === "citation" ? citations(request) : bibliography(request);
-    const out = { entries };
+    const out = request.mode === "citation" ? citations(request) : bibliography(request);
     if (warnings.length) {
       out.warnings = warnings.slice();
     }
