@@ -428,39 +428,99 @@ def _worker_init(engine: str | None = None) -> None:
 
 def run_suite(folder: str | Path, substring: str | None = None, *, workers: int = WORKERS,
               timeout: float = FIXTURE_TIMEOUT, engine: str | None = None) -> list[Outcome]:
-    """Run the fixtures of folder (top level only), in name order."""
+    """Run the fixtures of folder (top level only); outcomes in name order."""
     paths = fixture_paths(folder, substring)
     if not paths:
         return []
     if workers <= 1 or len(paths) == 1:
         _worker_init(engine)
         return [run_fixture(p, timeout, engine) for p in paths]
-    results: dict[str, Outcome] = {}
-    # A worker stuck where the alarm cannot reach (inside C code) is caught by this deadline.
-    guard = timeout * 3 + 5
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                      else None)
-    pool = ctx.Pool(workers, initializer=_worker_init, initargs=(engine,))
-    try:
-        # chunksize stays 1: only then does the iterator's next() take a timeout
-        it = pool.imap_unordered(_run_for_pool, [(str(p), timeout, engine) for p in paths])
-        while len(results) < len(paths):
+    return _run_in_workers(paths, min(workers, len(paths)), timeout, engine)
+
+
+def _worker_main(conn, engine: str | None, timeout: float) -> None:
+    _worker_init(engine)
+    while True:
+        path = conn.recv()
+        if path is None:
+            return
+        conn.send(run_fixture(path, timeout, engine))
+
+
+class _Worker:
+    def __init__(self, ctx, engine: str | None, timeout: float) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, engine, timeout),
+                                   daemon=True)
+        self.process.start()
+        child.close()
+        self.path: Path | None = None  # the fixture it is running
+        self.since = 0.0
+
+    def give(self, path: Path) -> None:
+        self.path, self.since = path, time.monotonic()
+        self.conn.send(str(path))
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
             try:
-                outcome = it.next(timeout=guard)
-            except StopIteration:
-                break
-            except multiprocessing.TimeoutError:
-                break
-            results[outcome.name] = outcome
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join(2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _run_in_workers(paths: list[Path], n: int, timeout: float,
+                    engine: str | None) -> list[Outcome]:
+    """Worker processes fed one fixture at a time. The alarm inside a worker stops most runaway
+    fixtures; one stuck where the alarm cannot reach it (inside C code, or a worker that dies)
+    is killed after a longer deadline and its worker replaced, so the others still run."""
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    deadline = timeout * 2 + 5
+    todo = list(reversed(paths))
+    results: dict[str, Outcome] = {}
+    pool = [_Worker(ctx, engine, timeout) for _ in range(n)]
+    try:
+        while todo or any(w.path for w in pool):
+            for w in pool:
+                if w.path is None and todo:
+                    w.give(todo.pop())
+            busy = [w for w in pool if w.path is not None]
+            now = time.monotonic()
+            wait_for = max(0.0, min(w.since + deadline - now for w in busy))
+            ready = wait([w.conn for w in busy], timeout=wait_for)
+            for i, w in enumerate(pool):
+                if w.path is None:
+                    continue
+                name = w.path.stem
+                if w.conn in ready:
+                    try:
+                        results[name] = w.conn.recv()
+                        w.path = None
+                        continue
+                    except (EOFError, OSError):
+                        error = "the worker process died"
+                elif time.monotonic() - w.since >= deadline:
+                    error = f"did not finish in {deadline:g} s (worker killed)"
+                else:
+                    continue
+                results[name] = Outcome(name, False, error=error,
+                                        seconds=time.monotonic() - w.since)
+                w.stop(kill=True)
+                pool[i] = _Worker(ctx, engine, timeout)
     finally:
-        pool.terminate()
-        pool.join()
-    return [results.get(p.stem) or Outcome(p.stem, False, error="did not finish (worker hung)")
-            for p in paths]
-
-
-def _run_for_pool(args: tuple[str, float, str | None]) -> Outcome:
-    return run_fixture(*args)
+        for w in pool:
+            w.stop()
+    return [results[p.stem] for p in paths]
 
 
 # ---------------------------------------------------------------------------------------------
