@@ -777,6 +777,8 @@ def cite_cmd(
     result = citing.cite(archive, ids or [], all_records=all_records, styles=style,
                          fmt=format, mode=mode, locale=locale, keep_going=keep_going,
                          progress_factory=progress_factory("Indexing records"))
+    if result.count == 0 and not result.problems:
+        err("no records to cite: the archive is empty")
     if output is not None:
         citing.write_output(output, result.text)
         err(f"Wrote {result.count} record(s) in {len(result.sections)} style(s) to {output}")

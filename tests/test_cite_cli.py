@@ -241,6 +241,25 @@ def test_locale_changes_the_terms(cli, root):
     assert german.stdout != english.stdout and short.stdout == german.stdout
 
 
+def test_a_record_with_little_renders_what_it_can_in_every_style(cli, root):
+    res = cli(root, "add", "--title", "Untitled note on deterrence", "--organization",
+              "The Global Forum of Japan", "--issued", "2024")
+    assert res.exit_code == 0, res.stderr
+    bare = res.stdout.strip()
+    for mode in ("bibliography", "citation"):
+        res = cli(root, "cite", bare, "--style", "all-configured", "--mode", mode)
+        assert res.exit_code == 0, (mode, res.stderr)
+        blocks = res.stdout.strip().split("\n\n")
+        assert len(blocks) == 12
+        assert all(len(b.splitlines()) == 2 for b in blocks), res.stdout
+
+
+def test_all_in_an_empty_archive(cli, empty_root):
+    res = cli(empty_root, "cite", "--all")
+    assert res.exit_code == 0 and res.stdout == ""
+    assert "no records to cite" in res.stderr
+
+
 # --------------------------------------------------------------------------- bad input
 
 
