@@ -300,7 +300,10 @@ class Comparer:
         ours = (html_entries if fmt == "html" else text_entries)(stdout)
         try:
             if mode == "bibliography":
-                answer = self.js.request({"style": str(path), "items": self.items, "lang": lang,
+                # `archive cite --all` takes the records in id order: citeproc-js gets them
+                # in that order too (it numbers an unsorted bibliography as registered)
+                by_id = sorted(self.items, key=lambda item: item["id"])
+                answer = self.js.request({"style": str(path), "items": by_id, "lang": lang,
                                           "mode": "bibliography", "format": fmt})
                 theirs, js_ids = answer.get("entries", []), answer.get("ids", [])
                 if fmt == "html":
