@@ -36,7 +36,7 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute")
+                 "in_substitute", "rendered_vars")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -58,6 +58,7 @@ class Ctx:
         self.skip_first_names = False
         self.only_first_names = False
         self.in_substitute = False
+        self.rendered_vars: list[str] = []
 
 
 class Disamb:
@@ -100,14 +101,16 @@ def wrap(child: Child | None, el: "Element") -> Child | None:
                 display=el.display)
 
 
-def apply_case(child: Child, case: str | None, ctx: Ctx) -> Child:
+def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True) -> Child:
+    """Text-case on rendered content; title case of an item's own text only when the item's
+    language is English or unset (terms from the locale are always eligible)."""
     if not case or child is None:
         return child
     if isinstance(child, str):
         holder = Node([child])
     else:
         holder = child
-    if case == "title":
+    if case == "title" and item_text:
         lang = str(ctx.item.get("language") or "")
         english = not lang or lang.lower().startswith("en")
     else:
@@ -173,11 +176,11 @@ class Element:
             return None
         return Node(kids, delimiter=self.delimiter if delimiter is None else delimiter)
 
-    def finish(self, content: Child | None, ctx: Ctx) -> Child | None:
+    def finish(self, content: Child | None, ctx: Ctx, item_text: bool = True) -> Child | None:
         if content is None:
             return None
         if self.text_case:
-            content = apply_case(content, self.text_case, ctx)
+            content = apply_case(content, self.text_case, ctx, item_text)
         if self.strip_periods:
             content = strip_periods(content)
         return wrap(content, self)
@@ -194,17 +197,12 @@ class Group(Element):
         ctx.called = ctx.rendered = 0
         content = self.render_children(ctx)
         inner_called, inner_rendered = ctx.called, ctx.rendered
-        ctx.called = called + inner_called
-        ctx.rendered = rendered + inner_rendered
-        if content is None:
+        ctx.called, ctx.rendered = called + inner_called, rendered
+        if content is None or (inner_called and not inner_rendered):
             return None
-        if inner_called and not inner_rendered:
-            return None
-        if not inner_called and inner_rendered == 0 and self._only_terms_ok is False:
-            return None
+        # a group that renders counts, for its parent, as a variable rendered (citeproc-js)
+        ctx.rendered += inner_rendered or 1
         return self.finish(content, ctx)
-
-    _only_terms_ok = True
 
 
 class Macro(Element):
@@ -311,9 +309,9 @@ class Text(Element):
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
                 return None
-            return self.finish(rich(text) if "<" in text else text, ctx)
+            return self.finish(rich(text) if "<" in text else text, ctx, item_text=False)
         if self.value is not None:
-            return self.finish(rich(self.value), ctx)
+            return self.finish(rich(self.value), ctx, item_text=False)
         return None
 
 
@@ -334,6 +332,7 @@ class Number(Element):
         if not value:
             return None
         ctx.rendered += 1
+        ctx.rendered_vars.append(self.variable)
         value = str(value)
         if not csl_numbers.is_numeric(value):
             return self.finish(rich(value), ctx)
@@ -356,7 +355,7 @@ class Label(Element):
         if names_variable is not None:
             plural = names_count > 1 if self.plural == "contextual" else self.plural == "always"
             text = eng.locale.term(names_variable, self.form, plural)
-            return self.finish(text, ctx) if text else None
+            return self.finish(text, ctx, item_text=False) if text else None
         var = self.variable
         if not var:
             return None
@@ -386,7 +385,7 @@ class Label(Element):
         text = eng.locale.term(term, self.form, plural)
         if not text:
             return None
-        return self.finish(text, ctx)
+        return self.finish(text, ctx, item_text=False)
 
 
 class DatePart:
@@ -454,6 +453,7 @@ class Date(Element):
         eng = ctx.engine
         if value.literal and not value.start[0]:
             ctx.rendered += 1
+            ctx.rendered_vars.append(self.variable)
             return self.finish(rich(value.literal), ctx)
         parts, delim = self._part_list(eng)
         if not value.start[0] and not value.start[1]:
@@ -462,6 +462,7 @@ class Date(Element):
         if out is None:
             return None
         ctx.rendered += 1
+        ctx.rendered_vars.append(self.variable)
         return self.finish(out, ctx)
 
 
@@ -567,12 +568,12 @@ class Names(Element):
                 try:
                     for sub in self.substitute.children:
                         before_c, before_r = ctx.called, ctx.rendered
+                        mark = len(ctx.rendered_vars)
                         if isinstance(sub, Names):
                             out = sub.render(ctx, inherit=self if not sub.name else None)
-                            used = [v for v in sub.variables if ctx.item.get(v)]
                         else:
                             out = sub.render(ctx)
-                            used = eng.variables_used(sub)
+                        used = ctx.rendered_vars[mark:]
                         if out is not None and not (isinstance(out, Node) and out.is_empty()):
                             ctx.in_substitute = was
                             for v in used:
@@ -597,6 +598,9 @@ class Names(Element):
             opts.update(ctx.sort_opts)
         pieces = []
         total = 0
+        ctx.rendered_vars.extend("editor" if v == "editortranslator" else v for v, _ in lists)
+        if any(v == "editortranslator" for v, _ in lists):
+            ctx.rendered_vars.append("translator")
         for v, names in lists:
             rendered, count = eng.render_name_list(ctx, v, names, opts, name_el, et_al)
             if rendered is None:
@@ -673,7 +677,7 @@ def _name_opts(*elements) -> dict:
     return opts
 
 
-_INITIAL_SPLIT = re.compile(r"([\s\-\u2010\u2013.]+)")
+_GIVEN_SPLIT = re.compile(r"(\s+|-|\u2010)")
 
 
 class Engine:
@@ -830,6 +834,8 @@ class Engine:
         return base
 
     def render_variable(self, ctx: Ctx, var: str, form: str = "long") -> Child | None:
+        if var == "year-suffix" and not ctx.disamb.year_suffix:
+            return None  # an empty year-suffix does not suppress its group (citeproc-js)
         ctx.called += 1
         if var in ctx.suppressed:
             return None
@@ -847,6 +853,7 @@ class Engine:
         if isinstance(value, (list, DateValue)):
             return None
         ctx.rendered += 1
+        ctx.rendered_vars.append(var)
         value = str(value)
         if var == "year-suffix":
             ctx.year_suffix_done = True
@@ -1018,7 +1025,7 @@ class Engine:
             if opts.get("et-al-subsequent-use-first"):
                 use_first = _int(opts.get("et-al-subsequent-use-first"))
         truncated = bool(et_al_min) and n >= et_al_min and use_first < n
-        if truncated and ctx.disamb.add_names and not ctx.sorting:
+        if truncated and ctx.disamb.add_names and not ctx.sorting and ctx.mode == "citation":
             use_first = min(n, use_first + ctx.disamb.add_names)
             truncated = use_first < n
         shown = names[:use_first] if truncated else list(names)
@@ -1034,8 +1041,9 @@ class Engine:
             inverted = sort_order == "all" or (sort_order == "first" and i == 0)
             if ctx.sorting:
                 inverted = True
-            level = ctx.disamb.given_levels.get((var, i), 0) if not ctx.sorting else 0
-            level = max(level, ctx.disamb.given_all) if not ctx.sorting else 0
+            level = 0
+            if not ctx.sorting and ctx.mode == "citation":
+                level = max(ctx.disamb.given_levels.get((var, i), 0), ctx.disamb.given_all)
             parts_out.append(self.format_name(ctx, name, opts, name_el, inverted, level))
             inverted_flags.append(inverted and not name.literal and not name.cjk and not name.static)
         if use_last:
@@ -1092,45 +1100,49 @@ class Engine:
         return node, len(shown)
 
     def _initialize(self, given: str, initialize_with: str, initialize: bool) -> str:
-        """Initials of a given name ("John Paul" -> "J. P."); with initialize="false" only
-        the spacing of names already written as initials is normalized."""
-        words = re.split(r"(\s+|-)", given.strip())
-        out = []
-        hyphen = self.initialize_with_hyphen
-        pending_sep = ""
-        for w in words:
-            if not w:
+        """Initials of a given name ("John Paul" -> "J. P.", "Jean-Paul" -> "J.-P.",
+        "Seo-jin" -> "S."); with initialize="false" full names stay and only names already
+        written as initials are normalized ("J.P." -> "J. P.")."""
+        out = ""
+        sep = ""
+        for tok in _GIVEN_SPLIT.split(given.strip()):
+            if not tok:
                 continue
-            if w.isspace():
-                pending_sep = " "
+            if tok.isspace():
+                sep = sep or " "
                 continue
-            if w == "-":
-                pending_sep = "-"
+            if tok in ("-", "\u2010"):
+                sep = "-"
                 continue
-            # split "J.P." into J, P
-            subs = [s for s in re.split(r"\.", w) if s] if "." in w else [w]
-            is_initials = "." in w or (w.isupper() and len(w) <= 3 and w.isalpha())
-            if w.isupper() and len(w) <= 3 and "." not in w and len(w) > 1:
-                subs = list(w)
-            for k, s in enumerate(subs):
-                if initialize or is_initials or len(s) == 1:
-                    if s[0].islower() and len(s) > 1 and not is_initials:
-                        text = s + " "
-                        piece = s
-                        out.append((pending_sep, piece + " "))
-                    else:
-                        out.append((pending_sep, s[0].upper() + initialize_with if s[:2] != "Th" or True else s))
+            if sep == "-" and tok[0].islower() and initialize:
+                sep = ""  # "Seo-jin": the lowercase half is not an initial
+                continue
+            if "." in tok:
+                pieces = [p for p in tok.split(".") if p]
+                marked = True
+            elif tok.isupper() and 1 < len(tok) <= 3 and tok.isalpha():
+                pieces = list(tok)
+                marked = True
+            else:
+                pieces = [tok]
+                marked = len(tok) == 1
+            for k, p in enumerate(pieces):
+                if k == 0 and sep == "-" and not (initialize or marked):
+                    out = out.rstrip() + "-"
+                    out += p + " "
+                    continue
+                if k == 0 and sep == "-":
+                    out = out.rstrip() + ("-" if self.initialize_with_hyphen else "")
+                elif k == 0 and sep == " " and out and not out.endswith(" ") and not (initialize or marked):
+                    out += " "
+                if initialize or marked:
+                    out += p[0] + initialize_with
                 else:
-                    out.append((pending_sep, s + " "))
-                pending_sep = "" if k < len(subs) - 1 else pending_sep
-                pending_sep = ""
-            pending_sep = ""
-        text = ""
-        for sep, piece in out:
-            if sep == "-":
-                text = text.rstrip() + ("-" if hyphen else "")
-            text += piece
-        return text.strip() if initialize_with.endswith(" ") or initialize_with == "" else text.rstrip()
+                    if out and not out.endswith(" "):
+                        out += " "
+                    out += p + " "
+            sep = ""
+        return out.strip()
 
     def format_name(self, ctx: Ctx, name: Name, opts: dict, name_el: NameEl | None,
                     inverted: bool, level: int) -> Child:
@@ -1151,7 +1163,7 @@ class Engine:
         if level == 1 and init_with is None and form == "long":
             pass
         given = name.given
-        if given and init_with is not None and not ctx.sorting:
+        if given and init_with is not None and not ctx.sorting and not name.cjk:
             given = self._initialize(given, init_with, initialize)
         if ctx.sorting:
             if self.demote == "never":

@@ -65,17 +65,17 @@ class Node:
         return not any(c if isinstance(c, str) else not c.is_empty() for c in self.children)
 
 
-def plain(child: Child | None) -> str:
-    """The text of a node without formatting, quotes marks or punctuation rules (used for
-    sort keys, disambiguation comparisons and conditions)."""
+def plain(child: Child | None, quotes: bool = True) -> str:
+    """The text of a node without formatting or punctuation rules (used for sort keys,
+    disambiguation comparisons and conditions); quote marks only if `quotes`."""
     if child is None:
         return ""
     if isinstance(child, str):
         return child
-    inner = child.delimiter.join(t for t in (plain(c) for c in child.children) if t)
+    inner = child.delimiter.join(t for t in (plain(c, quotes) for c in child.children) if t)
     if not inner:
         return ""
-    if child.quotes:
+    if child.quotes and quotes:
         inner = "\u201c" + inner + "\u201d"
     return child.prefix + inner + child.suffix
 
@@ -287,8 +287,16 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
     if child.display:
         out.append((T_OPEN, ("display", child.display)))
         opened.append(("display", child.display))
-    if child.prefix:
-        out.append((T_TEXT, child.prefix))
+    prefix, suffix = child.prefix, child.suffix
+    parens = prefix.endswith("(") and suffix.startswith(")")
+    if parens:
+        if active.get("(", 0):
+            # parentheses inside parentheses become brackets
+            prefix = prefix[:-1] + "["
+            suffix = "]" + suffix[1:]
+        active["("] = active.get("(", 0) + 1
+    if prefix:
+        out.append((T_TEXT, prefix))
     saved = {}
     for key, value in child.fmt:
         prev = active.get(key)
@@ -324,8 +332,10 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_CLOSE, tok))
     for key, prev in saved.items():
         active[key] = prev
-    if child.suffix:
-        out.append((T_TEXT, child.suffix))
+    if parens:
+        active["("] -= 1
+    if suffix:
+        out.append((T_TEXT, suffix))
     if child.display:
         out.append((T_CLOSE, ("display", child.display)))
 
@@ -366,14 +376,11 @@ def _fix_punctuation(tokens: list, punct_in_quote: bool) -> list:
         last = prev[-1]
         # doubled punctuation
         if last in _ALL_PUNCT:
-            if first == last or (last in _END_PUNCT and first == ".") or \
-                    (last in "!?" and first in ".") or (last == "." and first in "," and False):
+            if first == last or (last in _END_PUNCT and first == "."):
                 tok[1] = tok[1][1:]
                 continue
-            if last in ";:," and first == ".":
-                pass
         if crossed_quote and punct_in_quote and first in ".,":
-            if last in _END_PUNCT or (last == "," and first == ","):
+            if (last in _END_PUNCT and first == ".") or (last == "," and first == ","):
                 tok[1] = tok[1][1:]
             elif last in ",;:" and first == ".":
                 toks[j][1] = prev[:-1] + "."
@@ -408,6 +415,8 @@ class TextFormatter(Formatter):
         return ""
 
     def close(self, key, value):
+        if key == "display" and value == "left-margin":
+            return " "
         return ""
 
 

@@ -74,18 +74,18 @@ class Document:
                 if isinstance(value, list):
                     ctx.sort_opts = k.opts or None
                     node, _ = e.render_name_list(ctx, v, value, dict(ctx.name_opts), None, None)
-                    text = plain(node)
-                    out.append((0, collate.sort_key(text)) if text else (1, ()))
+                    text = plain(node, quotes=False)
+                    out.append((0, (1, collate.sort_key(text))) if text else (1, ()))
                 elif isinstance(value, DateValue):
                     sk = value.sort_key()
-                    out.append((0, sk) if sk else (1, ()))
+                    out.append((0, (1, sk)) if sk else (1, ()))
                 elif value in (None, ""):
                     out.append((1, ()))
                 elif v == "citation-number" or (v in _NUMERIC_SORT and str(value).strip().isdigit()):
-                    out.append((0, (int(str(value).strip()),)))
+                    out.append((0, (0, int(str(value).strip()))))
                 else:
                     text = plain(rich(str(value)))
-                    out.append((0, collate.sort_key(text)))
+                    out.append((0, (1, collate.sort_key(text))))
             else:
                 macro = e.macro(k.macro)
                 if macro is None:
@@ -93,13 +93,13 @@ class Document:
                     continue
                 ctx.sort_opts = k.opts or None
                 node = macro.render(ctx)
-                text = plain(node).strip()
+                text = plain(node, quotes=False).strip()
                 if not text:
                     out.append((1, ()))
                 elif text.isdigit():
-                    out.append((0, (int(text),)))
+                    out.append((0, (0, int(text))))
                 else:
-                    out.append((0, collate.sort_key(text)))
+                    out.append((0, (1, collate.sort_key(text))))
         return out
 
     def sorted_keys(self, keys: list[str], sort: list, mode: str) -> list[str]:
@@ -254,6 +254,15 @@ class Document:
                 self.disamb[k].add_names = 0
 
     def _add_given(self, group: list[str], rule: str) -> None:
+        before = {k: self.disamb[k].copy() for k in group}
+        self._add_given_levels(group, rule)
+        strings = {k: self._cite_string(k, self.disamb[k]) for k in group}
+        for k in group:
+            if sum(1 for o in group if strings[o] == strings[k]) > 1:
+                # expanding the names did not tell this cite apart: keep it as it was
+                self.disamb[k] = before[k]
+
+    def _add_given_levels(self, group: list[str], rule: str) -> None:
         for level in (1, 2):
             if level == 2 and rule.endswith("with-initials"):
                 break
