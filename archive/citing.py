@@ -270,7 +270,8 @@ def rtf_escape(text: str) -> str:
         else:
             units = [code] if code < 0x10000 else [
                 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)]
-            out.extend(f"\\u{u - 65536 if u > 32767 else u}?" for u in units)
+            # \uc0: no fallback character, whatever \ucN an entry before has set
+            out.extend(f"\\uc0\\u{u - 65536 if u > 32767 else u}{{}}" for u in units)
     return "".join(out)
 
 
@@ -282,8 +283,8 @@ def assemble(sections: list[Section], fmt: str, headed: bool, mode: str) -> str:
         if fmt == "html":
             if mode == "bibliography":
                 lines.append('<div class="csl-bib-body">')
-                lines.extend(e if e.startswith("<div") else f'  <div class="csl-entry">{e}</div>'
-                             for e in section.entries)
+                lines.extend(e if e.startswith('<div class="csl-entry"')
+                             else f'  <div class="csl-entry">{e}</div>' for e in section.entries)
                 lines.append("</div>")
             else:
                 lines.extend(f'<div class="csl-citation">{e}</div>' for e in section.entries)

@@ -159,6 +159,24 @@ def test_headings_per_format(cli, root, fmt, head):
         assert res.stdout.startswith("{\\rtf1") and res.stdout.rstrip().endswith("}")
 
 
+def test_html_entries_are_wrapped_once(cli, root):
+    res = cli(root, "cite", SEED_ID, "--style", "ieee", "--format", "html")
+    assert res.stdout.count('<div class="csl-entry">') == 1
+    assert '<div class="csl-entry"><div class="csl-left-margin">[1]</div>' in res.stdout
+
+
+def test_rtf_headings_escape_what_rtf_cannot_hold(cli, root):
+    text = (root / "styles" / "gfj.csl").read_text(encoding="utf-8")
+    (root / "styles" / "societe.csl").write_text(
+        text.replace("<title>GFJ house style (commentaries)</title>",
+                     "<title>Société {tèst} \\ 常盤</title>"), encoding="utf-8")
+    res = cli(root, "cite", SEED_ID, "--style", "societe", "--style", "apa", "--format", "rtf")
+    assert res.exit_code == 0, res.stderr
+    assert ("{\\b societe: Soci\\uc0\\u233{}t\\uc0\\u233{} \\{t\\uc0\\u232{}st\\} \\\\ "
+            "\\uc0\\u24120{}\\uc0\\u30436{}}\\par") in res.stdout.splitlines()
+    assert res.stdout.isascii()
+
+
 def test_all_configured_defaults_to_the_twelve_aliases(cli, root):
     res = cli(root, "cite", SEED_ID, "--style", "all-configured")
     assert res.exit_code == 0, res.stderr
@@ -319,6 +337,13 @@ def test_malformed_style_names_file_and_line(cli, root):
         "<info><title>x</title>\n</inf>\n</style>\n", encoding="utf-8")
     refused(cli(root, "cite", SEED_ID, "--style", "broken"),
             "broken.csl, line 4: not well-formed XML")
+
+
+def test_style_broken_after_its_header_names_the_line(cli, root):
+    text = NO_BIBLIOGRAPHY.replace("<citation>", "<citation><layout>")
+    (root / "styles" / "late.csl").write_text(text, encoding="utf-8")
+    refused(cli(root, "cite", SEED_ID, "--style", "late", "--mode", "citation"),
+            "late.csl, line 5: not well-formed XML")
 
 
 def test_style_without_bibliography(cli, root):
