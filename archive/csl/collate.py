@@ -16,7 +16,7 @@ punctuation and spaces ignored and digit runs compared as numbers. So:
   French and German: "ø" == "o", "ł" == "l", "đ"/"ð" == "d", "æ" == "ae",
   "œ" == "oe", "ß" == "ss", while "ŋ", "ı", "ə", "þ", "ʒ"... are letters of
   their own (after n, i, e, z, z...). The table below was measured on Node 20
-  (ICU 7x) for all Latin letters that do not decompose to a-z.
+  (ICU 78.2) for all Latin letters that do not decompose to a-z.
 * other scripts sort after Latin by code point (Greek, Cyrillic, Hangul, kana,
   Han); katakana is folded to hiragana and small kana to full size. Han
   characters are in code point order (root), not the ja-JP tailoring.
@@ -185,7 +185,7 @@ _DIGIT_RUN = re.compile(r"\d+")  # Unicode decimal digits, as ICU's numeric coll
 
 def _number(m: re.Match[str]) -> str:
     digits = "".join(str(unicodedata.decimal(d)) for d in m.group()).lstrip("0")
-    return chr(_NUM + len(digits)) + "".join(chr(_NUM + ord(d) - 48) for d in digits)
+    return chr(_NUM + min(len(digits), 0xFFF)) + "".join(chr(_NUM + ord(d) - 48) for d in digits)
 
 
 def sort_key(text: str, locale: str | None = None) -> str:
