@@ -370,7 +370,7 @@ def cite_command_missing() -> str | None:
 
 @pytest.fixture(scope="module")
 def js():
-    reason = oracle.skip_reason() or cite_command_missing()
+    reason = oracle.skip_reason()
     if reason:
         oracle.skip_or_fail(reason)
     with oracle.Oracle() as proc:
@@ -379,6 +379,8 @@ def js():
 
 @pytest.fixture(scope="module")
 def items_comparer(js, tmp_path_factory):
+    if reason := cite_command_missing():
+        oracle.skip_or_fail(reason)
     items = load_items()
     root = make_archive(tmp_path_factory.mktemp("cite-items"), ITEMS_FILE)
     return Comparer(root, items, js, citation_order(items))
@@ -386,6 +388,8 @@ def items_comparer(js, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def seed_comparer(js, tmp_path_factory):
+    if reason := cite_command_missing():
+        oracle.skip_or_fail(reason)
     root = make_archive(tmp_path_factory.mktemp("cite-seed"), None)
     return Comparer(root, [seed_csl()], js, [SEED_ID, SEED_ID])
 
@@ -431,6 +435,24 @@ def test_seed_equals_citeproc_js_in_every_alias(seed_comparer, kind):
         total.mismatches += [Mismatch(f"{o.style}: {m.label}", m.ours, m.theirs)
                              for m in o.mismatches]
     check(total)
+
+
+def test_oracle_renders_and_reports_errors(js):
+    path, lang = resolve_style("apa")
+    item = {"id": "x", "type": "report", "title": "On \"quotes\"", "issued": {"date-parts": [[2022]]},
+            "author": [{"family": "Ōta", "given": "Hiroshi"}], "publisher": "GFJ"}
+    assert js.bibliography(path, [item]) == ["Ōta, H. (2022). On “quotes.” GFJ.\n"]
+    answer = js.request({"style": str(path), "items": [item], "lang": lang,
+                         "mode": "bibliography", "format": "html"})
+    assert answer["ids"] == ["x"]
+    assert answer["entries"][0].strip().startswith('<div class="csl-entry">')
+    assert js.citations(path, [item], [[{"id": "x"}], [{"id": "x", "locator": "4"}]]) == [
+        "(Ōta, 2022)", "(Ōta, 2022, p. 4)"]
+    with pytest.raises(oracle.OracleError, match="no such file"):
+        js.bibliography("/nonexistent/style.csl", [item])
+    with pytest.raises(oracle.OracleError, match="no item with id y"):
+        js.citations(path, [item], [[{"id": "y"}]])
+    assert js.citations(path, [item], [[{"id": "x"}]]) == ["(Ōta, 2022)"]  # still alive
 
 
 def test_normalising_touches_whitespace_only():

@@ -66,7 +66,10 @@ function makeEngine(request) {
     // a fresh copy each time: the processor annotates the objects it is given
     retrieveItem: (id) => {
       const item = items.get(String(id));
-      return item === undefined ? undefined : JSON.parse(JSON.stringify(item));
+      if (item === undefined) {
+        throw new Error(`no item with id ${id} in the request`);
+      }
+      return JSON.parse(JSON.stringify(item));
     },
   };
   const styleXml = readCached(request.style);
@@ -83,7 +86,7 @@ function bibliography(request) {
   if (!result) {
     throw new Error("the style has no bibliography");
   }
-  return { entries: result[1], ids: result[0].entry_ids.map((ids) => String(ids[0])) };
+  return { entries: result[1], ids: result[0].entry_ids.map((entryIds) => String(entryIds[0])) };
 }
 
 function citations(request) {
