@@ -235,6 +235,35 @@ def test_house_style_matches_citeproc_js(cli, root):
                "--mode", "citation").stdout.strip() == HOUSE
 
 
+def test_house_style_for_other_names_matches_citeproc_js(cli, root, tmp_path):
+    """Western names given name first, particles, organizations, translators, op-eds."""
+    reason = oracle.skip_reason()
+    if reason:
+        oracle.skip_or_fail(reason)
+    items = [
+        {"id": "smith-2023-why-now", "type": "article-newspaper", "title": "Why now?",
+         "author": [{"family": "Smith", "given": "John"},
+                    {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"}],
+         "container-title": "The Japan Times", "issued": {"date-parts": [[2023, 3, 2]]},
+         "page": "5"},
+        {"id": "jfir-2021-annual-report", "type": "report", "title": "Annual report",
+         "author": [{"literal": "The Japan Forum on International Relations"}],
+         "translator": [{"family": "Doe", "given": "Jane"}], "publisher": "JFIR",
+         "issued": {"date-parts": [[2021]]}},
+    ]
+    source = tmp_path / "items.json"
+    source.write_text(json.dumps(items), encoding="utf-8")
+    assert cli(root, "import", str(source)).exit_code == 0
+    ids = [i["id"] for i in items]
+    res = cli(root, "cite", *ids, "--style", "gfj")
+    assert res.exit_code == 0, res.stderr
+    with oracle.Oracle() as js:
+        expected = js.bibliography(root / "styles" / "gfj.csl", items)
+    assert res.stdout.splitlines() == [e.strip() for e in expected]
+    assert any(line.startswith("John SMITH and Ludwig VAN BEETHOVEN, “Why now?")
+               for line in res.stdout.splitlines())
+
+
 # --------------------------------------------------------------------------- other ways to name a style
 
 
