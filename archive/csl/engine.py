@@ -26,6 +26,7 @@ NAME_OPTION_KEYS = (
     "initialize", "initialize-with", "name-as-sort-order", "sort-separator", "form",
     "name-form", "name-delimiter", "names-delimiter",
 )
+_FRENCH_SPACE = re.compile(r" ([:;!?])")
 NO_RICH = {"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN"}
 SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
 
@@ -246,7 +247,7 @@ class If(Element):
         if attr == "type":
             return item.get("type") == tok
         if attr == "variable":
-            return bool(ctx.engine.variable_value(ctx, tok)) and tok not in ctx.suppressed
+            return bool(ctx.engine.variable_value(ctx, tok))
         if attr == "is-numeric":
             v = ctx.engine.variable_value(ctx, tok)
             return bool(v) and isinstance(v, str) and csl_numbers.is_numeric(v)
@@ -529,7 +530,7 @@ class Names(Element):
                 self.et_al = c
             elif isinstance(c, Label):
                 self.label = c
-                self.label_first = not seen_name
+                self.label_first = not seen_name and any(isinstance(x, NameEl) for x in self.children)
             elif isinstance(c, Substitute):
                 self.substitute = c
         self.children = []
@@ -863,6 +864,10 @@ class Engine:
                                           self.locale.term("page-range-delimiter") or "\u2013")
         if var in NO_RICH:
             return value
+        lang = ctx.item.get("language")
+        if lang and str(lang)[:2].lower() == "fr" and " " in value:
+            # French typography, as citeproc-js: a narrow no-break space before : ; ! ?
+            value = _FRENCH_SPACE.sub("\u202f\\1", value)
         if var in NUMBER_VARIABLES and var != "locator":
             value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "issue", "number", "edition", "version") else value
         return rich(value)
@@ -873,18 +878,15 @@ class Engine:
         if variable:
             t = self.locale.term_obj(variable)
             gender = t.gender if t is not None else None
-        return csl_numbers.format_numbers(value, form, self._ordinal_term, gender)
+        return csl_numbers.format_numbers(value, form, self._ordinal_term, gender,
+                                          self._ordinal_match)
 
     def _ordinal_term(self, name: str, gender: str | None) -> str | None:
-        t = self.locale.term_obj(name, "long", gender)
-        if t is None and gender is not None:
-            t = self.locale.term_obj(name, "long", None)
-        if t is None:
-            return None
-        return t.single
+        t = self.locale.terms.get((name, "long", gender))
+        return t.single if t is not None else None
 
-    def ordinal_match(self, name: str) -> str | None:
-        t = self.locale.term_obj(name)
+    def _ordinal_match(self, name: str, gender: str | None) -> str | None:
+        t = self.locale.terms.get((name, "long", gender))
         return t.match if t is not None else None
 
     # -- dates
@@ -942,7 +944,8 @@ class Engine:
                     t = self.locale.term_obj("month-%02d" % m)
                     if t is not None:
                         gender = t.gender
-                    text = csl_numbers.format_numbers(str(d), "ordinal", self._ordinal_term, gender)
+                    text = csl_numbers.format_numbers(str(d), "ordinal", self._ordinal_term, gender,
+                                                      self._ordinal_match)
             else:
                 text = str(d)
             return self._finish_part(text, part, ctx)
@@ -1058,7 +1061,7 @@ class Engine:
         elif and_opt == "symbol":
             and_text = "&"
         if ctx.sorting:
-            return Node(parts_out, delimiter="  "), len(shown)
+            return Node(parts_out, delimiter="|"), len(shown)
         seq: list[Child] = []
         count = len(parts_out)
         for i, p in enumerate(parts_out):
@@ -1115,7 +1118,11 @@ class Engine:
                 sep = "-"
                 continue
             if sep == "-" and tok[0].islower() and initialize:
-                sep = ""  # "Seo-jin": the lowercase half is not an initial
+                # "Seo-jin": the lowercase half is not an initial; citeproc-js drops it, or
+                # keeps it as a word when initials are not joined by hyphens
+                if not self.initialize_with_hyphen:
+                    out = out.rstrip() + " " + tok
+                sep = ""
                 continue
             if "." in tok:
                 pieces = [p for p in tok.split(".") if p]
@@ -1173,8 +1180,8 @@ class Engine:
                 fam = name.family
                 rest = " ".join(x for x in (name.dp, name.ndp, name.given, name.suffix) if x)
             if form == "short":
-                return fam if self.demote != "never" else fam
-            return fam + ("  " + rest if rest else "")
+                return fam
+            return fam + ("|" + rest if rest else "")
 
         def part(text: str, which: str) -> Child | None:
             if not text:

@@ -229,7 +229,8 @@ def parse_rich(text: str) -> list[Child]:
             add_text(part)
             continue
         if role == "open":
-            node = Node(quotes=True, tag="q")
+            # typed curly double quotes stay double at the outer level (citeproc-js)
+            node = Node(quotes=True, tag="q2" if parts[idx] == "\u201c" else "q")
             cur.children.append(node)
             stack.append((cur, "q", idx))
             cur = node
@@ -299,6 +300,8 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_TEXT, prefix))
     saved = {}
     for key, value in child.fmt:
+        if key == FONT_STYLE and value == "italic" and _cjk_only(child):
+            continue  # citeproc-js does not slant text in CJK scripts
         prev = active.get(key)
         if value == "normal" or value == "none" or value == "baseline":
             if prev in (None, "normal", "none", "baseline"):
@@ -315,8 +318,9 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_OPEN, (key, eff)))
         opened.append((key, eff))
     if child.quotes:
-        out.append((T_OPEN, ("quote", qdepth % 2)))
-        opened.append(("quote", qdepth % 2))
+        level = 2 if (child.tag == "q2" and qdepth == 0) else qdepth % 2
+        out.append((T_OPEN, ("quote", level)))
+        opened.append(("quote", level))
         qdepth += 1
     first = True
     for c in child.children:
@@ -338,6 +342,15 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_TEXT, suffix))
     if child.display:
         out.append((T_CLOSE, ("display", child.display)))
+
+
+_ROMANESQUE = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _cjk_only(child: Child) -> bool:
+    text = plain(child, quotes=False)
+    return bool(_CJK.search(text)) and not _ROMANESQUE.search(text)
 
 
 _END_PUNCT = ".!?"
@@ -538,7 +551,10 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
         if kind == T_TEXT:
             out.append(formatter.escape(val))
         elif val[0] == "quote":
-            mark = quotes[0 if val[1] == 0 else 2] if kind == T_OPEN else quotes[1 if val[1] == 0 else 3]
+            if val[1] == 2:
+                mark = "\u201c" if kind == T_OPEN else "\u201d"
+            else:
+                mark = quotes[0 if val[1] == 0 else 2] if kind == T_OPEN else quotes[1 if val[1] == 0 else 3]
             out.append(formatter.escape(mark))
         elif kind == T_OPEN:
             out.append(formatter.open(*val))

@@ -5,16 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-try:
-    from . import collate
-except ImportError:  # pragma: no cover - until the collation module lands
-    import unicodedata as _ud
-
-    class collate:  # noqa: N801
-        @staticmethod
-        def sort_key(text):
-            base = "".join(c for c in _ud.normalize("NFKD", text) if not _ud.combining(c))
-            return (base.casefold(), text)
+from . import collate
 from .engine import FIRST, IBID, IBID_WITH_LOCATOR, SUBSEQUENT, Ctx, Disamb, Engine, _int
 from .items import DateValue, Name, normalize
 from .output import FORMATTERS, Child, Node, plain, rich, serialize
@@ -327,10 +318,16 @@ class Document:
             if second_field and isinstance(node, Node) and node.children:
                 kids = node.children
                 first, rest = kids[0], kids[1:]
-                node = Node([Node([first], display="left-margin"),
-                             Node(rest, display="right-inline")])
-            wrapped = Node([node], prefix=layout.prefix, suffix=layout.suffix, fmt=layout.fmt) \
-                if (layout.prefix or layout.suffix or layout.fmt) else node
+                # the layout's affixes go inside the blocks, as citeproc-js writes them
+                if layout.prefix:
+                    first = Node([first], prefix=layout.prefix)
+                rest_node = Node(rest, suffix=layout.suffix, fmt=layout.fmt)
+                wrapped = Node([Node([first], display="left-margin"),
+                                Node([rest_node], display="right-inline")])
+            elif layout.prefix or layout.suffix or layout.fmt:
+                wrapped = Node([node], prefix=layout.prefix, suffix=layout.suffix, fmt=layout.fmt)
+            else:
+                wrapped = node
             out.append(self.serialize(wrapped).strip() if self.fmt != "html" else self.serialize(wrapped))
         return out
 
