@@ -7,10 +7,12 @@ import round trips rely on) and changes only what a rendered citation needs:
   ends in ``?``, ``!`` or ``:``, no colon is added ("Why now? A reply");
   ``title-short`` is the title alone.
 - a person whose name is written family name first (``order: family-first``, "TOKIWA
-  Shin") gets CSL's ``static-ordering``, so styles print "Tokiwa Shin" and never
-  "Shin Tokiwa" (citeproc-js's rule for names in fixed order; in sort order too, so
-  APA prints "Tokiwa S.", Chicago "Tokiwa Shin"). An explicit ``static_ordering`` in
-  the record wins. Organizations are ``{"literal": name}``.
+  Shin") is marked ``"x-order": "family-first"``, a key CSL processors ignore: published
+  styles render the name by their own rules ("Tokiwa, S." in APA, DESIGN.md §3). House
+  styles in the archive's ``styles/`` folder print names as the records have them, so
+  for those :func:`archive.citing.render` turns the mark into CSL's ``static-ordering``
+  ("TOKIWA Shin"). An explicit ``static_ordering`` in the record always wins.
+  Organizations are ``{"literal": name}``.
 - the original of a translation: ``original-date`` (original.issued), ``original-title``
   (original.title, else the title in original script), ``original-publisher`` (where
   the original appeared: original.venue, else original.publisher) and
@@ -32,6 +34,7 @@ from typing import Any
 from .formats.csljson import data_to_item
 from .model import Record
 
+FAMILY_FIRST_KEY = "x-order"
 TITLE_ENDS = ("?", "!", ":", "？", "！", "：")
 
 
@@ -50,7 +53,7 @@ def _names(agents: list[dict[str, Any]], items: list[dict[str, Any]]) -> list[di
         name = dict(name)
         if (agent.get("order") == "family-first" and "literal" not in name
                 and "static-ordering" not in name):
-            name["static-ordering"] = True
+            name[FAMILY_FIRST_KEY] = "family-first"
         out.append(name)
     return out
 
@@ -83,3 +86,16 @@ def record_to_csl(record: Record | dict[str, Any]) -> dict[str, Any]:
     """The CSL-JSON item for one record (its id is the CSL id)."""
     data = record.to_data() if isinstance(record, Record) else record
     return data_to_csl(data)
+
+
+def family_first_static(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with names marked family-first given CSL's static-ordering (for house
+    styles, which print names as the record has them)."""
+    out = dict(item)
+    for variable, names in item.items():
+        if isinstance(names, list) and any(isinstance(n, dict) and n.get(FAMILY_FIRST_KEY)
+                                           for n in names):
+            out[variable] = [dict(n, **{"static-ordering": True})
+                             if isinstance(n, dict) and n.get(FAMILY_FIRST_KEY) else n
+                             for n in names]
+    return out

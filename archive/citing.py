@@ -231,6 +231,10 @@ def render(style: ResolvedStyle, items: list[dict[str, Any]], *, mode: str = "bi
         raise ArchiveError(
             f"style {style.name} ({style.title}) has no bibliography, only citations: "
             "use --mode citation, or another style")
+    if style.house:
+        from .citations import family_first_static
+
+        items = [family_first_static(i) for i in items]
     unique = list({i["id"]: i for i in items}.values())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about CSL-JSON keys it skips

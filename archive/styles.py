@@ -65,6 +65,7 @@ class ResolvedStyle:
     dependent_path: Path | None  # the dependent style's own file, or None
     locale: str | None  # the dependent style's default-locale, if it sets one
     is_note: bool
+    house: bool = False  # a style in the archive's own styles/ folder
 
 
 # --------------------------------------------------------------------------- where files are
@@ -199,10 +200,11 @@ def resolve(name: str, root: Path | None = None) -> ResolvedStyle:
 
 def _from_file(name: str, path: Path, root: Path | None) -> ResolvedStyle:
     head = read_header(path)
+    house = root is not None and path.resolve().parent == (Path(root) / "styles").resolve()
     if head.parent is None:
         return ResolvedStyle(name=name, id=head.id, title=head.title, path=path,
                              dependent_path=None, locale=None,
-                             is_note=head.style_class == "note")
+                             is_note=head.style_class == "note", house=house)
     parent = _local(root, head.parent) or _packaged(head.parent)[0]
     if parent is None:
         raise StyleNotFound(f"{path}: its independent parent {head.parent!r} is neither in "
@@ -212,7 +214,7 @@ def _from_file(name: str, path: Path, root: Path | None) -> ResolvedStyle:
         raise StyleInvalid(f"{path}: its parent {parent} is itself a dependent style")
     return ResolvedStyle(name=name, id=head.id, title=head.title, path=parent,
                          dependent_path=path, locale=head.default_locale,
-                         is_note=parent_head.style_class == "note")
+                         is_note=parent_head.style_class == "note", house=house)
 
 
 def all_names(root: Path | None = None) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.citations import data_to_csl, join_title, record_to_csl
+from archive.citations import data_to_csl, family_first_static, join_title, record_to_csl
 from archive.model import validate_record
 from archive.store import Archive
 from tests.conftest import REPO, SEED_ID
@@ -23,7 +23,11 @@ def test_seed_view():
         "Do not be disturbed by the “suspension” of peace treaty negotiations with Russia: "
         "Ideal opportunity for completely breaking away from the policy of Russian appeasement")
     assert item["title-short"].endswith("negotiations with Russia")
-    assert item["author"] == [{"family": "Tokiwa", "given": "Shin", "static-ordering": True}]
+    # published styles render the name by their own rules (DESIGN.md §3): only a mark
+    assert item["author"] == [{"family": "Tokiwa", "given": "Shin", "x-order": "family-first"}]
+    # house styles print it as the record has it
+    assert family_first_static(item)["author"] == [
+        {"family": "Tokiwa", "given": "Shin", "x-order": "family-first", "static-ordering": True}]
     assert item["collection-title"] == "GFJ Commentary"
     assert item["publisher"] == "The Global Forum of Japan"
     assert item["issued"] == {"date-parts": [[2022, 6, 1]]}
@@ -80,7 +84,7 @@ def test_names():
         editors=[{"organization": "GFJ"}],
     )
     assert item["author"] == [
-        {"family": "Tokiwa", "given": "Shin", "static-ordering": True},
+        {"family": "Tokiwa", "given": "Shin", "x-order": "family-first"},
         {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
         {"family": "Gogh", "given": "Vincent", "dropping-particle": "van"},
         {"family": "King", "given": "Martin Luther", "suffix": "Jr.", "comma-suffix": True},
