@@ -137,11 +137,11 @@ def flatten_children(children: list) -> list:
     for c in children:
         if c is None:
             continue
-        if isinstance(c, Node) and c.tag == "choose":
-            out.extend(flatten_children(c.children))
-        elif isinstance(c, str):
+        if c.__class__ is str:
             if c:
                 out.append(c)
+        elif c.tag == "choose":
+            out.extend(c.children)  # already flattened, never empty
         elif not c.is_empty():
             out.append(c)
     return out

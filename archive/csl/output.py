@@ -62,7 +62,13 @@ class Node:
         return f"Node([{', '.join(bits)}]{', ' if extra else ''}{', '.join(extra)})"
 
     def is_empty(self) -> bool:
-        return not any(c if isinstance(c, str) else not c.is_empty() for c in self.children)
+        for c in self.children:
+            if c.__class__ is str:
+                if c:
+                    return False
+            elif not c.is_empty():
+                return False
+        return True
 
 
 def plain(child: Child | None, quotes: bool = True) -> str:
