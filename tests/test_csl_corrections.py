@@ -484,10 +484,6 @@ def _suffix_style(collapse: str) -> str:
         _numeric_style('<sort><key variable="title"/></sort>'), FIVE,
         [[{"id": "e"}, {"id": "a"}], [{"id": "d"}, {"id": "b"}, {"id": "c"}]],
         ["[1,5]", "[2–4]"],
-        marks=xfail("citation numbers: when the bibliography sorts (by title) and the "
-                    "citation sorts by citation-number, citeproc-js numbers by the "
-                    "bibliography's order; ours keeps first-citation order "
-                    "(processor.Document.register)"),
         id="numbers-follow-sorted-bibliography"),
 ])
 def test_cite_collapsing(js, tmp_path, xml, items, clusters, expected):

@@ -121,8 +121,8 @@ class Document:
         for k in keys:
             self.numbers.setdefault(k, len(self.numbers) + 1)
         bib_sort = e.bibliography_sort
-        uses_number = any(k.variable == "citation-number" for k in bib_sort) or any(
-            k.variable == "citation-number" for k in e.citation_sort)
+        # citation numbers follow the bibliography's order, unless it sorts by them
+        uses_number = any(k.variable == "citation-number" for k in bib_sort)
         if bib_sort and not uses_number:
             ordered = self.sorted_keys(keys, bib_sort, "bibliography")
             self.numbers = {k: i + 1 for i, k in enumerate(ordered)}
