@@ -303,7 +303,15 @@ class Text(Element):
             macro = eng.macro(self.macro)
             if macro is None:
                 return None
-            return self.finish(macro.render(ctx), ctx)
+            # a macro is suppressed like a group when it calls variables and all are empty
+            called, rendered = ctx.called, ctx.rendered
+            ctx.called = ctx.rendered = 0
+            content = macro.render(ctx)
+            inner_called, inner_rendered = ctx.called, ctx.rendered
+            ctx.called, ctx.rendered = called + inner_called, rendered + inner_rendered
+            if inner_called and not inner_rendered:
+                return None
+            return self.finish(content, ctx)
         if self.variable is not None:
             return self.finish(eng.render_variable(ctx, self.variable, self.form), ctx)
         if self.term is not None:
@@ -862,6 +870,8 @@ class Engine:
         if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
+        if var == "locator":
+            return csl_numbers.page_range(value, None)  # other locators: ranges get a dash
         if var in NO_RICH:
             return value
         lang = ctx.item.get("language")

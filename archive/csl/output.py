@@ -91,7 +91,8 @@ def leaves(child: Child, protected: bool = False, out: list | None = None) -> li
     if out is None:
         out = []
     if isinstance(child, Node):
-        prot = protected or child.nocase
+        # text-case leaves nocase spans and <sc>, <sup>, <sub> markup alone (citeproc-js)
+        prot = protected or child.nocase or child.tag in ("sc", "sup", "sub")
         for i, c in enumerate(child.children):
             if isinstance(c, str):
                 out.append((child, i, prot))
