@@ -383,7 +383,7 @@ def _fix_punctuation(tokens: list, punct_in_quote: bool) -> list:
             continue
         j = i - 1
         crossed_quote = False
-        while j >= 0 and toks[j][0] != T_TEXT:
+        while j >= 0 and (toks[j][0] != T_TEXT or not toks[j][1]):
             if toks[j][0] == T_CLOSE and toks[j][1][0] == "quote":
                 crossed_quote = True
             if toks[j][0] == T_OPEN:
