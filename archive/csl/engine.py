@@ -15,7 +15,7 @@ from . import numfmt as csl_numbers
 from . import textcase
 from .items import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, DateValue, Name
 from .locale import CSL, LocaleData
-from .output import FORMAT_KEYS, Child, Node, leaves, map_text, plain, rich
+from .output import FORMAT_KEYS, Child, Node, cjk_only, leaves, map_text, plain, rich
 
 # Cite positions
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = 0, 1, 2, 3
@@ -313,7 +313,12 @@ class Text(Element):
                 return None
             return self.finish(content, ctx)
         if self.variable is not None:
-            return self.finish(eng.render_variable(ctx, self.variable, self.form), ctx)
+            content = eng.render_variable(ctx, self.variable, self.form)
+            if content is not None and self.fmt and _ITALIC in self.fmt and cjk_only(content):
+                # citeproc-js does not slant a variable written in a CJK script (a group
+                # around it still may)
+                return self._finish_upright(content, ctx)
+            return self.finish(content, ctx)
         if self.term is not None:
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
@@ -322,6 +327,19 @@ class Text(Element):
         if self.value is not None:
             return self.finish(rich(self.value), ctx, item_text=False)
         return None
+
+
+    def _finish_upright(self, content: Child, ctx: Ctx) -> Child | None:
+        if self.text_case:
+            content = apply_case(content, self.text_case, ctx)
+        if self.strip_periods:
+            content = strip_periods(content)
+        fmt = tuple(f for f in self.fmt if f != _ITALIC)
+        return Node([content], prefix=self.prefix, suffix=self.suffix, fmt=fmt,
+                    quotes=self.quotes, display=self.display)
+
+
+_ITALIC = ("font-style", "italic")
 
 
 class Number(Element):

@@ -307,8 +307,6 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_TEXT, prefix))
     saved = {}
     for key, value in child.fmt:
-        if key == FONT_STYLE and value == "italic" and _cjk_only(child):
-            continue  # citeproc-js does not slant text in CJK scripts
         prev = active.get(key)
         if value == "normal" or value == "none" or value == "baseline":
             if prev in (None, "normal", "none", "baseline"):
@@ -355,7 +353,7 @@ _ROMANESQUE = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u1e
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-def _cjk_only(child: Child) -> bool:
+def cjk_only(child: Child) -> bool:
     text = plain(child, quotes=False)
     return bool(_CJK.search(text)) and not _ROMANESQUE.search(text)
 
