@@ -37,7 +37,7 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars")
+                 "in_substitute", "rendered_vars", "subst_parent")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -60,6 +60,7 @@ class Ctx:
         self.only_first_names = False
         self.in_substitute = False
         self.rendered_vars: list[str] = []
+        self.subst_parent: "Names | None" = None
 
 
 class Disamb:
@@ -563,6 +564,10 @@ class Names(Element):
 
     def render(self, ctx: Ctx, inherit: "Names | None" = None) -> Child | None:
         eng = ctx.engine
+        if inherit is None and ctx.in_substitute and self.name is None:
+            # a names element anywhere in <substitute> (in a choose too) takes the
+            # substituted element's name, et-al and label
+            inherit = ctx.subst_parent
         name_el = self.name or (inherit.name if inherit else None)
         et_al = self.et_al or (inherit.et_al if inherit else None)
         label = self.label if self.label or not inherit else inherit.label
@@ -591,7 +596,9 @@ class Names(Element):
             if self.substitute is not None:
                 ctx.called -= 1
                 was = ctx.in_substitute
+                was_parent = ctx.subst_parent
                 ctx.in_substitute = True
+                ctx.subst_parent = self
                 try:
                     for sub in self.substitute.children:
                         before_c, before_r = ctx.called, ctx.rendered
@@ -615,6 +622,7 @@ class Names(Element):
                             return result
                 finally:
                     ctx.in_substitute = was
+                    ctx.subst_parent = was_parent
                 ctx.called += 1
             return None
         ctx.rendered += 1
