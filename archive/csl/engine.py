@@ -232,6 +232,10 @@ class If(Element):
                      "type", "variable"):
             v = el.get(attr)
             if v is not None:
+                if attr == "type" and self.match == "all" and len(v.split()) > 1:
+                    # an item has one type: citeproc-js reads several as "any of these"
+                    self.conds.append(("types", frozenset(v.split())))
+                    continue
                 for tok in v.split():
                     self.conds.append((attr, tok))
 
@@ -247,6 +251,8 @@ class If(Element):
         item = ctx.item
         if attr == "type":
             return item.get("type") == tok
+        if attr == "types":
+            return item.get("type") in tok
         if attr == "variable":
             return bool(ctx.engine.variable_value(ctx, tok))
         if attr == "is-numeric":
