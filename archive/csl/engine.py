@@ -910,9 +910,22 @@ class Engine:
         if lang and str(lang)[:2].lower() == "fr" and " " in value:
             # French typography, as citeproc-js: a narrow no-break space before : ; ! ?
             value = _FRENCH_SPACE.sub("\u202f\\1", value)
-        if var in NUMBER_VARIABLES and var != "locator":
-            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "issue", "number", "edition", "version") else value
+        if var in NUMBER_VARIABLES and var != "locator" and var != "version":
+            ok, parts = csl_numbers.parse_numeric(value)
+            if ok and any(p.is_range for p in parts):
+                # a numeric value's ranges take the range delimiter, as in citeproc-js
+                value = csl_numbers.render_numeric(parts, str, self._range_delimiter(value))
+            elif var not in ("volume", "issue", "number", "edition"):
+                value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value)
         return rich(value)
+
+    def _range_delimiter(self, value: str) -> str:
+        """What a hyphen between two numbers of ``value`` becomes: the locale's
+        page-range-delimiter (an en dash by default); an en dash written in the value
+        stays one."""
+        if "\u2013" in value:
+            return "\u2013"
+        return self.locale.term("page-range-delimiter") or "\u2013"
 
     # -- numbers
     def format_number(self, value: str, form: str, variable: str | None = None) -> str:
@@ -921,7 +934,7 @@ class Engine:
             t = self.locale.term_obj(variable)
             gender = t.gender if t is not None else None
         return csl_numbers.format_numbers(value, form, self._ordinal_term, gender,
-                                          self._ordinal_match)
+                                          self._ordinal_match, self._range_delimiter(value))
 
     def _ordinal_term(self, name: str, gender: str | None) -> str | None:
         t = self.locale.terms.get((name, "long", gender))

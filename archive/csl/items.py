@@ -145,7 +145,10 @@ def _int(v: Any) -> int:
 
 def _parts(p: Any) -> tuple[int, int, int]:
     p = list(p or []) + [0, 0, 0]
-    return (_int(p[0]), _int(p[1]), _int(p[2]))
+    month = _int(p[1])
+    if 21 <= month <= 24:  # seasons as months 21-24 (CSL-JSON), read as 13-16
+        month -= 8
+    return (_int(p[0]), month, _int(p[2]))
 
 
 def parse_raw_date(raw: str) -> tuple[tuple[int, int, int], tuple[int, int, int] | None] | None:

@@ -10,6 +10,8 @@ from . import numbers as _rules
 
 page_range = _rules.page_range
 roman = _rules.roman
+parse_numeric = _rules.parse_numeric
+render_numeric = _rules.render_numeric
 
 _NUM_TOKEN = re.compile(r"\d+")
 

@@ -201,6 +201,10 @@ def _date(value: Any, variable: str, out: Converted) -> tuple[str | None, bool]:
                 nums.append(int(p))
             if nums and nums[-1] == 0:
                 nums = nums[:-1] if len(nums) > 1 else nums  # some tools write day 0
+            if len(nums) >= 2 and (13 <= nums[1] <= 16 or 21 <= nums[1] <= 24):
+                # a season as month (13-16 or 21-24, as citeproc-js reads them): the
+                # record keeps the year, the CSL date is kept verbatim for styles
+                nums, keep = nums[:1], True
             try:
                 ends.append(dates.from_parts(nums))
             except ValueError as exc:
