@@ -220,6 +220,19 @@ class Choose(Element):
                 return Node(kids, tag="choose") if kids else None
         return None
 
+    def render_first(self, ctx: Ctx) -> Child | None:
+        """As a child of <substitute>: the chosen branch's first element that renders
+        anything, alone (the substitution ends there, as in citeproc-js)."""
+        for branch in self.children:
+            if branch.test(ctx):
+                for c in branch.children:
+                    out = c.render_first(ctx) if isinstance(c, Choose) else c.render(ctx)
+                    kids = flatten_children([out])
+                    if kids:
+                        return Node(kids, tag="choose")
+                return None
+        return None
+
 
 class If(Element):
     __slots__ = ("conds", "match")
@@ -313,7 +326,13 @@ class Text(Element):
             # a macro is suppressed like a group when it calls variables and all are empty
             called, rendered = ctx.called, ctx.rendered
             ctx.called = ctx.rendered = 0
-            content = macro.render(ctx)
+            # names in a macro called from <substitute> do not take the substituted
+            # element's name and label (a group's or a choose's there do), as citeproc-js
+            subst_parent, ctx.subst_parent = ctx.subst_parent, None
+            try:
+                content = macro.render(ctx)
+            finally:
+                ctx.subst_parent = subst_parent
             inner_called, inner_rendered = ctx.called, ctx.rendered
             ctx.called, ctx.rendered = called + inner_called, rendered + inner_rendered
             if inner_called and not inner_rendered:
@@ -591,8 +610,9 @@ class Names(Element):
         lists = [(v, ctx.item.get(v)) for v in variables]
         lists = [(v, names) for v, names in lists if names]
         # editor + translator with the same names render once as "editortranslator"
+        # (citeproc-js does it only for a names element of exactly these two variables)
         vs = [v for v, _ in lists]
-        if "editor" in vs and "translator" in vs:
+        if "editor" in vs and "translator" in vs and len(self.variables) == 2:
             ed = dict(lists)["editor"]
             tr = dict(lists)["translator"]
             if ed == tr and eng.locale.has_term("editortranslator"):
@@ -611,6 +631,8 @@ class Names(Element):
                         mark = len(ctx.rendered_vars)
                         if isinstance(sub, Names):
                             out = sub.render(ctx, inherit=self if not sub.name else None)
+                        elif isinstance(sub, Choose):
+                            out = sub.render_first(ctx)
                         else:
                             out = sub.render(ctx)
                         used = ctx.rendered_vars[mark:]
