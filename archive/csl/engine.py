@@ -37,7 +37,7 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars", "subst_parent")
+                 "in_substitute", "rendered_vars", "subst_parent", "disamb_tests")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -61,6 +61,7 @@ class Ctx:
         self.in_substitute = False
         self.rendered_vars: list[str] = []
         self.subst_parent: "Names | None" = None
+        self.disamb_tests = 0  # disambiguate tests met so far
 
 
 class Disamb:
@@ -73,7 +74,7 @@ class Disamb:
         self.given_levels: dict[tuple[str, int], int] = {}  # (variable, index) -> 1 initials, 2 full
         self.given_all: int = 0
         self.year_suffix: str = ""
-        self.condition: bool = False
+        self.condition: int = 0  # how many disambiguate="true" tests are true
 
     def copy(self) -> "Disamb":
         d = Disamb()
@@ -295,7 +296,11 @@ class If(Element):
                 return pos != FIRST and bool(ctx.cite.get("near-note"))
             return False
         if attr == "disambiguate":
-            return ctx.disamb.condition if tok == "true" else not ctx.disamb.condition
+            # disambiguation turns the tests on one at a time, in the order a rendering
+            # meets them (as citeproc-js): the first `condition` ones are true
+            ctx.disamb_tests += 1
+            on = ctx.disamb_tests <= ctx.disamb.condition
+            return on if tok == "true" else not on
         return False
 
 

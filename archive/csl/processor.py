@@ -135,7 +135,7 @@ class Document:
         return ordered
 
     def _cite_string(self, key: str, disamb: Disamb) -> str:
-        out, _ = self._render_item(key, "citation", {"position": FIRST}, disamb)
+        out, _ = self._render_item(key, "citation", {"position": SUBSEQUENT}, disamb)
         return plain(out)
 
     def disambiguate(self, keys: list[str], bib_order: list[str]) -> None:
@@ -172,8 +172,7 @@ class Document:
             amb = groups()
         if amb and self._has_disambiguate_condition():
             for g in amb:
-                for k in g:
-                    self.disamb[k].condition = True
+                self._add_condition(g)
             amb = groups()
         if add_suffix and amb:
             order = {k: i for i, k in enumerate(bib_order)}
@@ -181,6 +180,23 @@ class Document:
                 # year-suffixes follow the bibliography's order
                 for i, k in enumerate(sorted(g, key=lambda k: order.get(k, 0))):
                     self.disamb[k].year_suffix = _suffix(i)
+
+    def _add_condition(self, group: list[str]) -> None:
+        """Turn on the style's disambiguate tests one more at a time (in rendering order)
+        for the cites still ambiguous, until they differ or no test is left off."""
+        pending = list(group)
+        level = 0
+        while pending:
+            level += 1
+            met = 0
+            for k in pending:
+                self.disamb[k].condition = level
+                _, ctx = self._render_item(k, "citation", {"position": SUBSEQUENT}, self.disamb[k])
+                met = max(met, ctx.disamb_tests)
+            strings = {k: self._cite_string(k, self.disamb[k]) for k in group}
+            pending = [k for k in pending if sum(1 for o in group if strings[o] == strings[k]) > 1]
+            if level >= met:
+                break
 
     def _same_item(self, group: list[str]) -> bool:
         return len(set(group)) <= 1
