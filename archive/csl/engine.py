@@ -1058,6 +1058,12 @@ class Engine:
                 big = "day"
             else:
                 big = None
+            if big is not None and big not in names and names:
+                # the part that differs is not printed (a year range shown as month and
+                # day): the whole date is the range, as in citeproc-js
+                rank = {"year": 0, "month": 1, "day": 2}
+                if all(rank[n] > rank[big] for n in names):
+                    big = names[0] if rank[names[0]] == min(rank[n] for n in names) else big
             if big is not None and big in names:
                 rank = {"year": 0, "month": 1, "day": 2}
                 in_range = [p for p in parts if rank[p.name] >= rank[big]]
