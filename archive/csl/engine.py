@@ -516,12 +516,34 @@ class Date(Element):
         parts, delim = self._part_list(eng)
         if not value.start[0] and not value.start[1]:
             return None
+        if ctx.sorting:
+            # in a sort key a date sorts by its numbers, not its words (as citeproc-js):
+            # "January 2020" before "April 2021"
+            ctx.rendered += 1
+            ctx.rendered_vars.append(self.variable)
+            return _date_sort_text(value, {p.name for p in parts})
         out = eng.render_date(ctx, value, parts, delim, self.variable)
         if out is None:
             return None
         ctx.rendered += 1
         ctx.rendered_vars.append(self.variable)
         return self.finish(out, ctx)
+
+
+def _date_sort_text(value: DateValue, names: set[str]) -> str:
+    """The printed parts of a date (and of a range's end) as fixed-width numbers."""
+    def one(ymd: tuple) -> str:
+        y, m, d = ymd
+        out = ("%05d" % (y + 50000) if y < 0 else "%04d" % y) if "year" in names else ""
+        if "month" in names:
+            out += "%02d" % m
+        if "day" in names:
+            out += "%02d" % d
+        return out
+    text = one(value.start)
+    if value.end:
+        text += "-" + one(value.end)
+    return text
 
 
 class NamePart:
