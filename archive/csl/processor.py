@@ -263,11 +263,14 @@ class Document:
 
     def _add_given(self, group: list[str], rule: str) -> None:
         before = {k: self.disamb[k].copy() for k in group}
+        old = {k: self._cite_string(k, self.disamb[k]) for k in group}
         self._add_given_levels(group, rule)
         strings = {k: self._cite_string(k, self.disamb[k]) for k in group}
         for k in group:
-            if sum(1 for o in group if strings[o] == strings[k]) > 1:
-                # expanding the names did not tell this cite apart: keep it as it was
+            same = sum(1 for o in group if strings[o] == strings[k])
+            if same > 1 and same >= sum(1 for o in group if old[o] == old[k]):
+                # expanding the names told this cite apart from none of the others:
+                # keep it as it was (when it told it apart from some, citeproc-js keeps it)
                 self.disamb[k] = before[k]
 
     def _add_given_levels(self, group: list[str], rule: str) -> None:
@@ -278,11 +281,20 @@ class Document:
             pending = [k for k in group if sum(1 for o in group if strings[o] == strings[k]) > 1]
             if not pending:
                 return
+            kept = {k: self.disamb[k].copy() for k in pending}
             for k in pending:
                 for var, names in self._names_of(k):
                     limit = 1 if rule.startswith("primary") else len(names)
                     for i in range(min(limit, len(names))):
                         self.disamb[k].given_levels[(var, i)] = level
+            if level == 2:
+                # full given names that tell a cite apart from no more cites than its
+                # initials did are not used: the initials stay (as citeproc-js)
+                after = {k: self._cite_string(k, self.disamb[k]) for k in group}
+                for k in pending:
+                    if (sum(1 for o in group if after[o] == after[k])
+                            >= sum(1 for o in group if strings[o] == strings[k])):
+                        self.disamb[k] = kept[k]
 
     def _global_given(self, keys: list[str], rule: str) -> None:
         """all-names / primary-name rules: expand every name whose short form is shared
