@@ -231,6 +231,26 @@ class Document:
         e._has_disamb = found
         return found
 
+    def _cited_names(self, key: str) -> list[tuple[str, list[Name]]]:
+        """The name lists a cite of the item prints (a translator the cite does not show
+        makes no name ambiguous, as in citeproc-js)."""
+        _, ctx = self._render_item(key, "citation", {"position": FIRST}, self.disamb[key])
+        shown = set(ctx.rendered_vars)
+        # citeproc-js also counts the names its bibliography sort keys print
+        e = self.engine
+        for k in e.bibliography_sort or []:
+            if k.variable:
+                shown.add(k.variable)
+            elif e.macro(k.macro) is not None:
+                sctx = Ctx(e, self.items[key], "bibliography", {}, self.disamb[key])
+                sctx.sorting = True
+                sctx.sort_opts = k.opts or None
+                e.macro(k.macro).render(sctx)
+                shown.update(sctx.rendered_vars)
+        if "editortranslator" in shown:
+            shown |= {"editor", "translator"}
+        return [(v, n) for v, n in self._names_of(key) if v in shown]
+
     def _names_of(self, key: str) -> list[tuple[str, list[Name]]]:
         item = self.items[key]
         return [(v, n) for v, n in item.items() if isinstance(n, list) and n and isinstance(n[0], Name)]
@@ -300,8 +320,9 @@ class Document:
         """all-names / primary-name rules: expand every name whose short form is shared
         by different people, in every cite."""
         people: dict[str, set] = {}
+        cited = {k: self._cited_names(k) for k in keys}
         for k in keys:
-            for var, names in self._names_of(k):
+            for var, names in cited[k]:
                 limit = 1 if rule.startswith("primary") else len(names)
                 for n in names[:limit]:
                     if n.literal:
@@ -309,7 +330,7 @@ class Document:
                     short = (n.ndp + " " + n.family).strip()
                     people.setdefault(short, set()).add((n.given, n.dp, n.suffix))
         for k in keys:
-            for var, names in self._names_of(k):
+            for var, names in cited[k]:
                 limit = 1 if rule.startswith("primary") else len(names)
                 for i, n in enumerate(names[:limit]):
                     short = (n.ndp + " " + n.family).strip()
