@@ -236,8 +236,8 @@ def parse_rich(text: str) -> list[Child]:
             add_text(part)
             continue
         if role == "open":
-            # typed curly double quotes stay double at the outer level (citeproc-js)
-            node = Node(quotes=True, tag="q2" if parts[idx] == "\u201c" else "q")
+            # typed curly quotes stay as typed at the outer level (citeproc-js)
+            node = Node(quotes=True, tag={"\u201c": "q2", "\u2018": "q1"}.get(parts[idx], "q"))
             cur.children.append(node)
             stack.append((cur, "q", idx))
             cur = node
@@ -323,7 +323,8 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_OPEN, (key, eff)))
         opened.append((key, eff))
     if child.quotes:
-        level = 2 if (child.tag == "q2" and qdepth == 0) else qdepth % 2
+        level = {"q2": 2, "q1": 3}.get(child.tag, 0) if qdepth == 0 else qdepth % 2
+        level = level or qdepth % 2
         out.append((T_OPEN, ("quote", level)))
         opened.append(("quote", level))
         qdepth += 1
@@ -558,6 +559,8 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
         elif val[0] == "quote":
             if val[1] == 2:
                 mark = "\u201c" if kind == T_OPEN else "\u201d"
+            elif val[1] == 3:
+                mark = "\u2018" if kind == T_OPEN else "\u2019"
             else:
                 mark = quotes[0 if val[1] == 0 else 2] if kind == T_OPEN else quotes[1 if val[1] == 0 else 3]
             out.append(formatter.escape(mark))
