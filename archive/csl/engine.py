@@ -1141,6 +1141,13 @@ class Engine:
         if truncated and ctx.disamb.add_names and not ctx.sorting and ctx.mode == "citation":
             use_first = min(n, use_first + ctx.disamb.add_names)
             truncated = use_first < n
+        elif (truncated and ctx.disamb.add_names and not ctx.sorting
+              and self.citation_attrs.get("disambiguate-add-givenname") == "true"):
+            # citeproc-js prints in the bibliography too the names its citations added
+            # to tell cites apart (when the style also adds given names)
+            cite_first = _int(self.citation_name_opts.get("et-al-use-first"))
+            use_first = min(n, max(use_first, cite_first + ctx.disamb.add_names))
+            truncated = use_first < n
         shown = names[:use_first] if truncated else list(names)
         if truncated and use_first == 0:
             return None, 0
