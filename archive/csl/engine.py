@@ -37,7 +37,7 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars")
+                 "in_substitute", "rendered_vars", "predecessor")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -60,6 +60,9 @@ class Ctx:
         self.only_first_names = False
         self.in_substitute = False
         self.rendered_vars: list[str] = []
+        # something was output before, in this cite or entry: a term rendered first is
+        # capitalized (citeproc-js), except in the citations of in-text styles
+        self.predecessor = True
 
 
 class Disamb:
@@ -180,6 +183,7 @@ class Element:
     def finish(self, content: Child | None, ctx: Ctx, item_text: bool = True) -> Child | None:
         if content is None:
             return None
+        ctx.predecessor = True
         if self.text_case:
             content = apply_case(content, self.text_case, ctx, item_text)
         if self.strip_periods:
@@ -310,6 +314,8 @@ class Text(Element):
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
                 return None
+            if not ctx.predecessor and not ctx.sorting and (eng.is_note or ctx.mode != "citation"):
+                text = text[:1].upper() + text[1:]
             return self.finish(rich(text) if "<" in text else text, ctx, item_text=False)
         if self.value is not None:
             return self.finish(rich(self.value), ctx, item_text=False)

@@ -3,6 +3,7 @@ subsequent-author substitution and the bibliography."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import collate
@@ -37,7 +38,8 @@ class Document:
         return serialize(child, self.formatter, e.quotes, e.punct_in_quote)
 
     def _render_item(self, key: str, mode: str, cite: dict | None = None,
-                     disamb: Disamb | None = None, skip_first_names: bool = False) -> tuple[Child | None, Ctx]:
+                     disamb: Disamb | None = None, skip_first_names: bool = False,
+                     predecessor: bool = False) -> tuple[Child | None, Ctx]:
         e = self.engine
         layout = e.citation_layout if mode == "citation" else e.bibliography_layout
         item = self.items[key]
@@ -45,6 +47,7 @@ class Document:
         c.setdefault("citation-number", self.numbers.get(key, ""))
         ctx = Ctx(e, item, mode, c, disamb if disamb is not None else self.disamb[key])
         ctx.skip_first_names = skip_first_names
+        ctx.predecessor = predecessor
         if layout is None:
             return None, ctx
         out = layout.render(ctx)
@@ -347,7 +350,6 @@ class Document:
 
     # -- citations
     def citations(self, clusters: list[list[dict]], note_indexes: list[int] | None = None) -> list[str]:
-        e = self.engine
         cited: list[str] = []
         for cl in clusters:
             for c in cl:
@@ -355,70 +357,117 @@ class Document:
                 if k in self.items and k not in cited:
                     cited.append(k)
         self.register(cited)
-        last_note: dict[str, int] = {}
-        first_note: dict[str, int] = {}
-        prev_cluster: list[dict] | None = None
-        results = []
-        near = _int(e.citation_attrs.get("near-note-distance")) or 5
+        prepared = self.prepare_clusters(clusters, note_indexes)
+        return [self.render_cluster(cites) for cites in prepared]
+
+    def prepare_clusters(self, clusters: list[list[dict]],
+                         note_indexes: list[int] | None = None) -> list[list[dict]]:
+        """Each cluster's cites, in the citation's sort order, with their positions."""
+        e = self.engine
+        out: list[list[dict]] = []
+        notes: list[int] = []
         for ci, cl in enumerate(clusters):
             note = note_indexes[ci] if note_indexes and ci < len(note_indexes) else ci + 1
             cites = []
-            prev_in_cluster: dict | None = None
             for c in cl:
                 k = str(c.get("id"))
                 if k not in self.items:
                     continue
                 cite = dict(c)
                 cite["id"] = k
-                if k not in first_note:
-                    pos = FIRST
-                    first_note[k] = note
-                else:
+                cites.append(cite)
+            if e.citation_sort and len(cites) > 1:
+                order = self.sorted_keys([c["id"] for c in cites], e.citation_sort, "citation")
+                pos_of: dict[str, list] = {}
+                for c in cites:
+                    pos_of.setdefault(c["id"], []).append(c)
+                cites = [pos_of[k].pop(0) for k in order]
+            out.append(cites)
+            notes.append(int(note or 0))
+        self._set_positions(out, notes)
+        return out
+
+    def _set_positions(self, clusters: list[list[dict]], notes: list[int]) -> None:
+        """Cite positions, as citeproc-js evaluates them: citations in the text (note 0) and
+        citations in notes are two separate streams. Within a stream a cite is ibid when the
+        cite just before it (in its citation, or the previous citation when that is the only
+        cite of the previous or the same note) is the same item; the locators decide between
+        ibid, ibid-with-locator and subsequent."""
+        attr = self.engine.citation_attrs.get("near-note-distance")
+        near = _int(attr) if attr is not None and str(attr).strip().isdigit() else 5
+        for in_text in (True, False):
+            stream = [(cl, n) for cl, n in zip(clusters, notes) if (n == 0) == in_text]
+            first_ref: dict[str, int] = {}
+            last_ref: dict[str, int] = {}
+            in_note: dict[int, int] = {}
+            for j, (cites, note) in enumerate(stream):
+                if j > 0 and note and stream[j - 1][1] > note:
+                    first_ref, last_ref, in_note = {}, {}, {}
+                in_note[note] = in_note.get(note, 0) + len(cites)
+                prev_cites, prev_note = stream[j - 1] if j > 0 else (None, None)
+                for k, cite in enumerate(cites):
+                    key = cite["id"]
+                    for f in ("position", "first-reference-note-number", "near-note"):
+                        cite.pop(f, None)
+                    if key not in last_ref:
+                        first_ref[key] = note
+                        last_ref[key] = note
+                        cite["position"] = FIRST
+                        continue
+                    ibid = False
+                    before = None
+                    if k == 0 and prev_cites is not None and prev_note != note:
+                        if (prev_cites and prev_cites[0]["id"] == key and prev_note >= note - 1
+                                and (in_note.get(prev_note) == 1 or prev_note == 0)):
+                            ibid = True
+                            before = prev_cites[0]
+                    elif k > 0:
+                        if cites[k - 1]["id"] == key:
+                            ibid = True
+                            before = cites[k - 1]
+                    elif prev_cites and prev_note == note and prev_cites[-1]["id"] == key:
+                        ibid = True
+                        before = prev_cites[0]
                     pos = SUBSEQUENT
-                    prev = prev_in_cluster
-                    if prev is None and prev_cluster is not None and len(prev_cluster) == 1:
-                        prev = prev_cluster[0]
-                    if prev is not None and str(prev.get("id")) == k:
-                        if not prev.get("locator") and not cite.get("locator"):
+                    if ibid:
+                        prev_loc = _locator_key(before)
+                        this_loc = _locator_key(cite)
+                        if not prev_loc and not this_loc:
                             pos = IBID
-                        elif prev.get("locator") and not cite.get("locator"):
+                        elif not prev_loc:
+                            pos = IBID_WITH_LOCATOR
+                        elif not this_loc:
                             pos = SUBSEQUENT
-                        elif prev.get("locator") == cite.get("locator") and prev.get("label") == cite.get("label"):
+                        elif prev_loc == this_loc:
                             pos = IBID
                         else:
                             pos = IBID_WITH_LOCATOR
-                    cite["first-reference-note-number"] = first_note[k]
-                    if k in last_note and note - last_note[k] <= near:
+                    cite["position"] = pos
+                    if key not in first_ref:
+                        first_ref[key] = note
+                    if first_ref[key] != note:
+                        cite["first-reference-note-number"] = first_ref[key]
+                    if note:
+                        if note - last_ref[key] <= near:
+                            cite["near-note"] = True
+                    else:
                         cite["near-note"] = True
-                cite["position"] = pos
-                cites.append(cite)
-                prev_in_cluster = cite
-            for cite in cites:
-                last_note[cite["id"]] = note
-            prev_cluster = [c for c in cl if str(c.get("id")) in self.items]
-            results.append(self.render_cluster(cites))
-        return results
+                    last_ref[key] = note
 
     def render_cluster(self, cites: list[dict]) -> str:
         e = self.engine
         layout = e.citation_layout
         if layout is None or not cites:
             return ""
-        if e.citation_sort:
-            keys = [c["id"] for c in cites]
-            order = self.sorted_keys(keys, e.citation_sort, "citation")
-            pos_of = {}
-            for c in cites:
-                pos_of.setdefault(c["id"], []).append(c)
-            cites = [pos_of[k].pop(0) for k in order]
         attrs = e.citation_attrs
         collapse = attrs.get("collapse")
         delim = layout.delimiter
         group_delim = attrs.get("cite-group-delimiter", ", ")
         after_collapse = attrs.get("after-collapse-delimiter", delim)
         rendered = []
-        for c in cites:
-            node, ctx = self._render_item(c["id"], "citation", c)
+        for i, c in enumerate(cites):
+            node, ctx = self._render_item(c["id"], "citation", c,
+                                          predecessor=_predecessor(i, c.get("prefix")))
             if node is not None:
                 node = self._cite_affixes(node, c)
             rendered.append((c, node, ctx))
@@ -581,6 +630,22 @@ class Document:
 
 _NUMERIC_SORT = {"volume", "issue", "number", "edition", "chapter-number", "collection-number",
                  "number-of-pages", "number-of-volumes", "citation-number", "page"}
+
+
+def _predecessor(index: int, prefix: str | None) -> bool:
+    """Whether something precedes a cite's first output: an earlier cite of the citation, or
+    the cite's prefix, unless that prefix ends a sentence (citeproc-js)."""
+    if not prefix:
+        return index > 0
+    test = re.sub(r"<[^>]+>", "", prefix)
+    test = re.sub("[\"'\u201d\u2019\u00bb\u202f\u00a0 ]+$", "", test)
+    return not (test[-1:] in (":", ".", ";", "!", "?") and " " in prefix.strip())
+
+
+def _locator_key(cite: dict | None) -> str:
+    if not cite or not cite.get("locator"):
+        return ""
+    return str(cite.get("locator")) + str(cite.get("label") or "")
 
 
 def _suffix(i: int) -> str:
