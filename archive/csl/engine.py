@@ -37,7 +37,7 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars", "predecessor")
+                 "in_substitute", "rendered_vars", "predecessor", "namesets", "disamb_used")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -63,23 +63,26 @@ class Ctx:
         # something was output before, in this cite or entry: a term rendered first is
         # capitalized (citeproc-js), except in the citations of in-text styles
         self.predecessor = True
+        self.namesets: list[tuple[str, int, int]] = []  # (variable, names shown, names)
+        self.disamb_used = 0  # disambiguate="true" tests that passed in this rendering
 
 
 class Disamb:
     """Per-item disambiguation state."""
 
-    __slots__ = ("add_names", "given_levels", "year_suffix", "condition", "given_all")
+    __slots__ = ("names", "given_levels", "year_suffix", "condition", "given_all")
 
     def __init__(self):
-        self.add_names: int = 0  # names to show beyond et-al-use-first
+        self.names: dict[str, int] = {}  # variable -> names to show (when more than et-al's)
         self.given_levels: dict[tuple[str, int], int] = {}  # (variable, index) -> 1 initials, 2 full
         self.given_all: int = 0
         self.year_suffix: str = ""
-        self.condition: bool = False
+        # how many disambiguate="true" tests pass, in rendering order (citeproc-js counts them)
+        self.condition: int = 0
 
     def copy(self) -> "Disamb":
         d = Disamb()
-        d.add_names = self.add_names
+        d.names = dict(self.names)
         d.given_levels = dict(self.given_levels)
         d.given_all = self.given_all
         d.year_suffix = self.year_suffix
@@ -279,7 +282,12 @@ class If(Element):
                 return pos != FIRST and bool(ctx.cite.get("near-note"))
             return False
         if attr == "disambiguate":
-            return ctx.disamb.condition if tok == "true" else not ctx.disamb.condition
+            if tok != "true":
+                return not ctx.disamb.condition
+            if ctx.disamb_used < ctx.disamb.condition:
+                ctx.disamb_used += 1
+                return True
+            return False
         return False
 
 
@@ -1034,9 +1042,13 @@ class Engine:
             if opts.get("et-al-subsequent-use-first"):
                 use_first = _int(opts.get("et-al-subsequent-use-first"))
         truncated = bool(et_al_min) and n >= et_al_min and use_first < n
-        if truncated and ctx.disamb.add_names and not ctx.sorting and ctx.mode == "citation":
-            use_first = min(n, use_first + ctx.disamb.add_names)
-            truncated = use_first < n
+        if truncated and not ctx.sorting and ctx.mode == "citation":
+            want = ctx.disamb.names.get(var, 0)
+            if want > use_first:
+                use_first = min(n, want)
+                truncated = use_first < n
+        if not ctx.sorting:
+            ctx.namesets.append((var, use_first if truncated else n, n))
         shown = names[:use_first] if truncated else list(names)
         if truncated and use_first == 0:
             return None, 0

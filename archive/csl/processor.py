@@ -136,9 +136,15 @@ class Document:
         self.disambiguate(keys, ordered)
         return ordered
 
+    def _ambig_render(self, key: str, disamb: Disamb) -> tuple[str, Ctx]:
+        """The cite as disambiguation compares it (citeproc-js): its subsequent form, with no
+        locator and no formatting."""
+        out, ctx = self._render_item(key, "citation", {"position": SUBSEQUENT, "near-note": True},
+                                     disamb)
+        return plain(out), ctx
+
     def _cite_string(self, key: str, disamb: Disamb) -> str:
-        out, _ = self._render_item(key, "citation", {"position": FIRST}, disamb)
-        return plain(out)
+        return self._ambig_render(key, disamb)[0]
 
     def disambiguate(self, keys: list[str], bib_order: list[str]) -> None:
         e = self.engine
@@ -153,36 +159,28 @@ class Document:
             self.disamb[k] = Disamb()
         if add_given and rule != "by-cite":
             self._global_given(keys, rule)
-
-        def groups() -> list[list[str]]:
-            by: dict[str, list[str]] = {}
-            for k in keys:
-                by.setdefault(self._cite_string(k, self.disamb[k]), []).append(k)
-            return [g for g in by.values() if len(g) > 1 and not self._same_item(g)]
-
-        amb = groups()
-        if not amb:
+        modes = []
+        if add_names or (add_given and rule == "by-cite"):
+            modes.append("names")
+        if add_suffix:
+            modes.append("years")
+        if self._has_disambiguate_condition():
+            modes.append("condition")
+        if not modes:
             return
-        if add_names:
-            for g in amb:
-                self._add_names(g)
-            amb = groups()
-        if add_given and amb and rule in ("by-cite", "all-names", "all-names-with-initials",
-                                          "primary-name", "primary-name-with-initials"):
-            for g in amb:
-                self._add_given(g, rule)
-            amb = groups()
-        if amb and self._has_disambiguate_condition():
-            for g in amb:
-                for k in g:
-                    self.disamb[k].condition = True
-            amb = groups()
-        if add_suffix and amb:
-            order = {k: i for i, k in enumerate(bib_order)}
-            for g in amb:
-                # year-suffixes follow the bibliography's order
-                for i, k in enumerate(sorted(g, key=lambda k: order.get(k, 0))):
-                    self.disamb[k].year_suffix = _suffix(i)
+        # cites that read the same are grouped by their text: one rendering each
+        by: dict[str, list[str]] = {}
+        namesets: dict[str, list[tuple[str, int, int]]] = {}
+        for k in keys:
+            text, ctx = self._ambig_render(k, self.disamb[k])
+            namesets[k] = ctx.namesets
+            by.setdefault(text, []).append(k)
+        bib_pos = {k: i for i, k in enumerate(bib_order)}
+        for group in by.values():
+            group = list(dict.fromkeys(group))
+            if len(group) > 1:
+                _GroupDisambiguator(self, group, modes, namesets, bib_pos,
+                                    add_names, add_given and rule == "by-cite").run()
 
     def _same_item(self, group: list[str]) -> bool:
         return len(set(group)) <= 1
@@ -220,55 +218,6 @@ class Document:
     def _names_of(self, key: str) -> list[tuple[str, list[Name]]]:
         item = self.items[key]
         return [(v, n) for v, n in item.items() if isinstance(n, list) and n and isinstance(n[0], Name)]
-
-    def _add_names(self, group: list[str]) -> None:
-        max_names = 0
-        for k in group:
-            for _, names in self._names_of(k):
-                max_names = max(max_names, len(names))
-        pending = list(group)
-        base = {k: self._cite_string(k, self.disamb[k]) for k in group}
-        for extra in range(1, max_names + 1):
-            if not pending:
-                break
-            for k in pending:
-                self.disamb[k].add_names = extra
-            strings = {k: self._cite_string(k, self.disamb[k]) for k in group}
-            still = []
-            for k in pending:
-                if sum(1 for o in group if strings[o] == strings[k]) > 1:
-                    still.append(k)
-            pending = still
-        for k in pending:
-            # adding names did not tell these apart: keep the style's number of names
-            if base[k] == self._cite_string(k, self.disamb[k]) or True:
-                pass
-        if pending and len(pending) == len(group):
-            for k in group:
-                self.disamb[k].add_names = 0
-
-    def _add_given(self, group: list[str], rule: str) -> None:
-        before = {k: self.disamb[k].copy() for k in group}
-        self._add_given_levels(group, rule)
-        strings = {k: self._cite_string(k, self.disamb[k]) for k in group}
-        for k in group:
-            if sum(1 for o in group if strings[o] == strings[k]) > 1:
-                # expanding the names did not tell this cite apart: keep it as it was
-                self.disamb[k] = before[k]
-
-    def _add_given_levels(self, group: list[str], rule: str) -> None:
-        for level in (1, 2):
-            if level == 2 and rule.endswith("with-initials"):
-                break
-            strings = {k: self._cite_string(k, self.disamb[k]) for k in group}
-            pending = [k for k in group if sum(1 for o in group if strings[o] == strings[k]) > 1]
-            if not pending:
-                return
-            for k in pending:
-                for var, names in self._names_of(k):
-                    limit = 1 if rule.startswith("primary") else len(names)
-                    for i in range(min(limit, len(names))):
-                        self.disamb[k].given_levels[(var, i)] = level
 
     def _global_given(self, keys: list[str], rule: str) -> None:
         """all-names / primary-name rules: expand every name whose short form is shared
@@ -626,6 +575,225 @@ class Document:
         if isinstance(d, DateValue):
             return d.start[0]
         return None
+
+
+class _Config:
+    """A disambiguation setting shared by the cites of an ambiguous group while they are
+    tried: names shown per name variable, given-name levels, the disambiguate condition."""
+
+    __slots__ = ("names", "givens", "condition")
+
+    def __init__(self, names=None, givens=None, condition=0):
+        self.names: dict[str, int] = dict(names or {})
+        self.givens: dict[tuple[str, int], int] = dict(givens or {})
+        self.condition = condition
+
+    def copy(self) -> "_Config":
+        return _Config(self.names, self.givens, self.condition)
+
+
+class _GroupDisambiguator:
+    """Disambiguation of one group of cites that read the same, as citeproc-js does it.
+
+    Modes are tried in turn: adding names and expanding given names ("names"), year-suffixes
+    ("years"), the disambiguate condition ("condition"). In the names mode a trial setting
+    moves forward one step at a time (a given name one level further, then one more name,
+    then the next name variable); a step is kept only when it tells some cites apart, and a
+    cite is settled with the kept steps as soon as it reads differently from the rest."""
+
+    def __init__(self, doc: Document, group: list[str], modes: list[str],
+                 namesets: dict[str, list], bib_pos: dict[str, int], add_names: bool,
+                 by_cite_givens: bool):
+        self.doc = doc
+        self.modes = modes
+        self.bib_pos = bib_pos
+        self.add_names = add_names
+        self.givens_max = 2 if by_cite_givens else None
+        # fewest names first (citeproc-js: otherwise expansion can go on for ever)
+        order = sorted(group, key=lambda k: (tuple(t for _, _, t in namesets.get(k) or []), k))
+        first = order[0]
+        sets = namesets.get(first) or []
+        self.vars = [v for v, _, _ in sets]
+        self.totals = {v: t for v, _, t in sets}
+        self.names_max = sets[0][2] if sets else 0
+        self.sets_max = len(sets) - 1
+        start = _Config({v: shown for v, shown, _ in sets}, doc.disamb[first].given_levels)
+        self.base = start
+        self.better = start.copy()
+        self.lists: list[list] = [[self.better, order]]
+        self.mode = 0
+        self.init_step = True
+        self.set_i = 0
+        self.name_i = 0
+        self._cache: dict = {}
+
+    # -- settings
+    def _given(self, cfg: _Config, set_i: int, name_i: int) -> int | None:
+        if not self.vars or set_i >= len(self.vars):
+            return None
+        var = self.vars[set_i]
+        if name_i >= self.totals.get(var, 0):
+            return None
+        return cfg.givens.get((var, name_i), 0)
+
+    def _disamb(self, key: str, cfg: _Config, suffix: str = "") -> Disamb:
+        own = self.doc.disamb[key]
+        d = Disamb()
+        d.names = dict(cfg.names)
+        d.given_levels = dict(own.given_levels)
+        for k, level in cfg.givens.items():
+            if level > d.given_levels.get(k, 0):
+                d.given_levels[k] = level
+        d.condition = cfg.condition
+        d.year_suffix = suffix
+        return d
+
+    def _text(self, key: str, cfg: _Config) -> str:
+        d = self._disamb(key, cfg)
+        sig = (key, tuple(sorted(d.names.items())), tuple(sorted(d.given_levels.items())),
+               d.condition)
+        got = self._cache.get(sig)
+        if got is None:
+            got = self._cache[sig] = self.doc._ambig_render(key, d)
+        return got[0]
+
+    def _tests(self, key: str, cfg: _Config) -> tuple[int, int]:
+        """(tests passed, disambiguate="true" tests met) when rendering with cfg."""
+        d = self._disamb(key, cfg)
+        _, ctx = self.doc._ambig_render(key, d)
+        return ctx.disamb_used
+
+    def register(self, key: str, cfg: _Config, suffix: str = "") -> None:
+        self.doc.disamb[key] = self._disamb(key, cfg, suffix)
+
+    # -- the run
+    def run(self) -> None:
+        while self.lists:
+            self.set_i = self.name_i = 0
+            self.clashes = [1, 0]
+            while self.lists[0][1]:
+                maxed = self.step()
+                self.scan(self.lists[0][1])
+                mode = self.modes[self.mode]
+                getattr(self, "_" + mode)(maxed)
+                if maxed:
+                    if self.mode < len(self.modes) - 1:
+                        self.mode += 1
+                    elif len(self.lists) > 1:
+                        self.lists[1] = [self.base, []]
+            self.lists.pop(0)
+
+    def scan(self, items: list[str]) -> None:
+        ref = self._text(items[0], self.base)
+        self.partners = [items[0]]
+        self.others = []
+        for o in items[1:]:
+            (self.partners if self._text(o, self.base) == ref else self.others).append(o)
+        self.clashes = [self.clashes[1], len(self.partners) - 1]
+
+    def step(self) -> bool:
+        """Move the trial setting one step on; True when it can go no further."""
+        if self.init_step:
+            self.init_step = False
+            return False
+        if self.modes[self.mode] != "names":
+            return False
+        base = self.base
+        more_names = self.givens_max is None
+        next_set = False
+        level = self._given(base, self.set_i, self.name_i)
+        if self.givens_max is not None:
+            if level is not None and level < self.givens_max:
+                base.givens[(self.vars[self.set_i], self.name_i)] = level + 1
+            else:
+                more_names = True
+        if more_names and self.vars:
+            if self.add_names and self.name_i < self.names_max:
+                var = self.vars[self.set_i]
+                base.names[var] = base.names.get(var, 0) + 1
+                self.name_i += 1
+            else:
+                next_set = True
+        if next_set and self.set_i < self.sets_max:
+            self.set_i += 1
+            base.names[self.vars[self.set_i]] = 1
+            self.name_i = 0
+        level = self._given(base, self.set_i, self.name_i)
+        return ((self.sets_max == -1 or self.set_i == self.sets_max)
+                and (not self.add_names or not self.vars or self.name_i == self.names_max)
+                and (self.givens_max is None or level is None or level == self.givens_max))
+
+    def capture(self) -> None:
+        """Keep the step just taken."""
+        if not self.vars:
+            return
+        var = self.vars[self.set_i]
+        level = self._given(self.base, self.set_i, self.name_i)
+        if level is not None:
+            self.better.givens[(var, self.name_i)] = level
+        if var in self.base.names:
+            self.better.names[var] = self.base.names[var]
+
+    def _names(self, maxed: bool) -> None:
+        partners, others = self.partners, self.others
+        before, clashes = self.clashes
+        if clashes == 0 and len(others) == 1:
+            self.capture()
+            self.register(others[0], self.better)
+            self.register(partners[0], self.better)
+            self.lists[0] = [self.better, []]
+        elif clashes == 0:
+            self.capture()
+            self.register(partners[0], self.better)
+            self.lists[0] = [self.better, others]
+            if others:
+                self.init_step = True
+        elif len(others) == 1:
+            self.capture()
+            self.register(others[0], self.better)
+            self.lists[0] = [self.better, partners]
+        elif clashes < before:
+            self.capture()
+            self.lists[0] = [self.better, partners]
+            self.lists.append([self.better, others])
+        elif maxed:
+            self.lists[0] = [self.better, others]
+            self.lists.append([self.better, partners])
+            if self.mode == len(self.modes) - 1:
+                for k in partners:
+                    self.register(k, self.better)
+                self.lists[0] = [self.better, []]
+
+    def _years(self, maxed: bool) -> None:
+        cfg = self.lists[0][0]
+        items = self.lists[0][1]
+        if self.clashes[1]:
+            ordered = sorted(items, key=lambda k: self.bib_pos.get(k, 0))
+            for i, k in enumerate(ordered):
+                self.register(k, cfg, _suffix(i))
+        self.lists[0] = [self.better, []]
+
+    def _condition(self, maxed: bool) -> None:
+        """The disambiguate condition, one more test met at a time, for the cites still
+        alike; a cite is settled at the first count that tells it apart."""
+        cfg = self.lists[0][0].copy()
+        items = list(self.lists[0][1])
+        level = 0
+        while items:
+            level += 1
+            cfg.condition = level
+            used = self._tests(items[0], cfg)
+            texts = {k: self._text(k, cfg) for k in items}
+            alike = [k for k in items if sum(1 for o in items if texts[o] == texts[k]) > 1]
+            for k in items:
+                if k not in alike:
+                    self.register(k, cfg)
+            items = alike
+            if used < level:  # no further test to meet
+                for k in items:
+                    self.register(k, cfg)
+                break
+        self.lists[0] = [self.better, []]
 
 
 _NUMERIC_SORT = {"volume", "issue", "number", "edition", "chapter-number", "collection-number",
