@@ -1188,15 +1188,15 @@ class Engine:
         if level == 1 and init_with is None and form == "long":
             pass
         given = name.given
-        if given and init_with is not None and not ctx.sorting and not name.cjk:
+        if given and init_with is not None and not name.cjk:
             given = self._initialize(given, init_with, initialize)
         if ctx.sorting:
             if self.demote == "never":
                 fam = " ".join(x for x in (name.ndp, name.family) if x)
-                rest = " ".join(x for x in (name.given, name.dp, name.suffix) if x)
+                rest = " ".join(x for x in (given, name.dp, name.suffix) if x)
             else:
                 fam = name.family
-                rest = " ".join(x for x in (name.dp, name.ndp, name.given, name.suffix) if x)
+                rest = " ".join(x for x in (name.dp, name.ndp, given, name.suffix) if x)
             if form == "short":
                 return fam
             return fam + ("|" + rest if rest else "")
