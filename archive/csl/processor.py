@@ -493,82 +493,117 @@ class Document:
         return out
 
     def _collapse_names(self, rendered, collapse, delim, group_delim, after_collapse) -> list[Child]:
-        # group cites by their first names element, keeping first appearance order
-        groups: list[list] = []
-        index: dict[str, int] = {}
+        """Cites by the same names in a row print their names once (citeproc-js): later ones
+        print the rest of the cite, and with year-suffix collapsing a cite of the same year
+        prints its suffix only (ranges of three or more with year-suffix-ranged)."""
+        e = self.engine
+        attrs = e.citation_attrs
+        acd = attrs.get("after-collapse-delimiter")
+        cgd = attrs.get("cite-group-delimiter")
+        ysd = attrs.get("year-suffix-delimiter")
+        in_text = not e.is_note
+        rendered = [r for r in rendered if r[1] is not None]
+        if e.citation_sort and ((in_text and collapse) or (cgd and not self._uses_position())):
+            # grouped sort: cites by the same names come together, where the first of them is
+            order: dict = {}
+            for r in rendered:
+                key = plain(r[2].first_names) if r[2].first_names is not None else id(r)
+                order.setdefault(key, []).append(r)
+            rendered = [r for rs in order.values() for r in rs]
+        # each entry: [delimiter before, node, suffix letter or None (a suffix-only cite)]
+        entries: list[list] = []
+        prev_names = None
+        prev_year = None
+        prev_cite = None
+        last_collapsed = False
         for c, node, ctx in rendered:
-            if node is None:
-                continue
-            key = plain(ctx.first_names) if ctx.first_names is not None else None
-            if key and key in index:
-                groups[index[key]].append((c, node, ctx))
+            names = plain(ctx.first_names) if ctx.first_names is not None else None
+            same = names is not None and names == prev_names
+            year = self._year_of(c["id"])
+            suffix_only = None
+            if same:
+                short, _ = self._render_item(c["id"], "citation", c, skip_first_names=True,
+                                             predecessor=True)
+                node = self._cite_affixes(short, c) if short is not None else None
+                sfx = self.disamb[c["id"]].year_suffix
+                if (collapse in ("year-suffix", "year-suffix-ranged") and year == prev_year and sfx
+                        and not c.get("locator") and not (prev_cite or {}).get("locator")):
+                    suffix_only = sfx
+            if not entries:
+                d = ""
+            elif suffix_only is not None:
+                d = cgd if cgd is not None else (ysd if ysd is not None else delim)
+            elif acd is not None:
+                if (prev_cite or {}).get("locator") or (
+                        not same and (last_collapsed or collapse != "year-suffix")):
+                    d = acd
+                else:
+                    d = delim
+            elif same and cgd is not None:
+                d = cgd
+            elif same and in_text:
+                d = ", "
             else:
-                if key:
-                    index[key] = len(groups)
-                groups.append([(c, node, ctx)])
+                d = delim
+            if node is not None or suffix_only is not None:
+                entries.append([d, node, suffix_only, self.disamb[c["id"]].year_suffix])
+            prev_names = names if names is not None else prev_names
+            prev_year = year
+            prev_cite = c
+            last_collapsed = same
+        if collapse == "year-suffix-ranged":
+            entries = self._range_suffixes(entries)
         out: list[Child] = []
-        for gi, g in enumerate(groups):
-            parts: list[Child] = []
-            if len(g) == 1 or collapse is None and False:
-                parts = [g[0][1]]
-            else:
-                parts.append(g[0][1])
-                prev_year = self._year_of(g[0][0]["id"])
-                for c, node, ctx in g[1:]:
-                    short, _ = self._render_item(c["id"], "citation", c, skip_first_names=True)
-                    if short is not None:
-                        short = self._cite_affixes(short, c)
-                    year = self._year_of(c["id"])
-                    if collapse in ("year-suffix", "year-suffix-ranged") and year == prev_year \
-                            and self.disamb[c["id"]].year_suffix and not c.get("locator"):
-                        parts.append(("SUFFIX", self.disamb[c["id"]].year_suffix, short))
-                    else:
-                        parts.append(short)
-                    prev_year = year
-            # join
-            joined: list[Child] = []
-            suffixes_run: list = []
-            for p in parts:
-                if isinstance(p, tuple):
-                    suffixes_run.append(p)
-                    continue
-                if suffixes_run:
-                    joined.extend(self._suffix_run(suffixes_run, collapse))
-                    suffixes_run = []
-                if joined:
-                    joined.append(group_delim)
-                joined.append(p)
-            if suffixes_run:
-                joined.extend(self._suffix_run(suffixes_run, collapse))
-            if out:
-                out.append(after_collapse if len(groups[gi - 1]) > 1 and collapse else delim)
-            out.append(Node([j for j in joined if j is not None]))
+        for d, node, suffix_only, _ in entries:
+            if out and d:
+                out.append(d)
+            out.append(suffix_only if suffix_only is not None else node)
         return out
 
-    def _suffix_run(self, run: list, collapse: str) -> list[Child]:
-        out: list[Child] = []
-        if collapse == "year-suffix-ranged" and len(run) >= 2:
-            # consecutive suffix letters collapse to a–c
-            letters = [r[1] for r in run]
-            seq = [letters[0]]
-            groups = []
-            for a, b in zip(letters, letters[1:]):
-                if len(a) == 1 and len(b) == 1 and ord(b) == ord(a) + 1:
-                    seq.append(b)
-                else:
-                    groups.append(seq)
-                    seq = [b]
-            groups.append(seq)
-            for gseq in groups:
-                out.append(",")
-                out.append(gseq[0] if len(gseq) < 3 else gseq[0] + "\u2013" + gseq[-1])
-                if len(gseq) == 2:
-                    out.extend([",", gseq[1]])
-            return out
-        for r in run:
-            out.append(",")
-            out.append(r[1])
+    def _range_suffixes(self, entries: list[list]) -> list[list]:
+        """Runs of three or more consecutive year-suffixes (the cite that prints the year,
+        then suffix-only cites) become a range."""
+        rng = self.engine.locale.term("citation-range-delimiter") or "\u2013"
+        out: list[list] = []
+        i = 0
+        while i < len(entries):
+            j = i
+            while (j + 1 < len(entries) and entries[j + 1][2] is not None
+                   and _suffix_index(entries[j + 1][3]) == _suffix_index(entries[j][3]) + 1
+                   and entries[j][3]):
+                j += 1
+            if j - i >= 2:
+                out.append(entries[i])
+                out.append(["", None, rng + entries[j][3], entries[j][3]])
+                i = j + 1
+            else:
+                out.append(entries[i])
+                i += 1
         return out
+
+    def _uses_position(self) -> bool:
+        xml = getattr(self.engine, "_xml_has_position", None)
+        if xml is None:
+            from .engine import If
+            found = False
+
+            def walk(el, seen):
+                nonlocal found
+                if el is None or id(el) in seen or found:
+                    return
+                seen.add(id(el))
+                if isinstance(el, If) and any(a == "position" for a, _ in el.conds):
+                    found = True
+                    return
+                for ch in getattr(el, "children", []) or []:
+                    walk(ch, seen)
+                macro = getattr(el, "macro", None)
+                if isinstance(macro, str):
+                    walk(self.engine.macro(macro), seen)
+
+            walk(self.engine.citation_layout, set())
+            xml = self.engine._xml_has_position = found
+        return xml
 
     def _year_of(self, key: str):
         d = self.items[key].get("issued")
@@ -808,6 +843,15 @@ def _predecessor(index: int, prefix: str | None) -> bool:
     test = re.sub(r"<[^>]+>", "", prefix)
     test = re.sub("[\"'\u201d\u2019\u00bb\u202f\u00a0 ]+$", "", test)
     return not (test[-1:] in (":", ".", ";", "!", "?") and " " in prefix.strip())
+
+
+def _suffix_index(s: str) -> int:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    if not s or any(ch not in letters for ch in s):
+        return -10
+    if len(s) == 1:
+        return letters.index(s)
+    return 26 + letters.index(s[0]) * 26 + letters.index(s[1])
 
 
 def _locator_key(cite: dict | None) -> str:
