@@ -436,7 +436,10 @@ class Document:
             pieces = joined
         if not pieces:
             return ""
-        body = Node(pieces, prefix=layout.prefix, suffix=layout.suffix, fmt=layout.fmt)
+        # the layout's formatting takes in its affixes, in citations (citeproc-js)
+        body = Node(pieces, prefix=layout.prefix, suffix=layout.suffix)
+        if layout.fmt:
+            body = Node([body], fmt=layout.fmt)
         return self.serialize(body)
 
     def _cite_affixes(self, node: Child, cite: dict) -> Child:
