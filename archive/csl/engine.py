@@ -734,6 +734,8 @@ class Engine:
         self.is_note = root.get("class") == "note"
         self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
             bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
+        if re.search(rb'variable="[^"]*\bcitation-label\b', xml):
+            self.uses_year_suffix = True
         self.style_lang = root.get("default-locale")
 
     # -- compilation
@@ -873,6 +875,10 @@ class Engine:
         if var == "year-suffix":
             ctx.year_suffix_done = True
             return value
+        if var == "citation-label" and ctx.disamb.year_suffix:
+            # the label carries the year-suffix (citeproc-js), the date then none
+            ctx.year_suffix_done = True
+            return value + ctx.disamb.year_suffix
         if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")

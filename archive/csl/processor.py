@@ -427,12 +427,14 @@ class Document:
             pieces = self._collapse_names(rendered, collapse, delim, group_delim, after_collapse)
         else:
             joined: list[Child] = []
-            for i, (_, node, _) in enumerate(rendered):
+            prev = None
+            for i, (c, node, _) in enumerate(rendered):
                 if node is None:
                     continue
                 if joined:
-                    joined.append(delim)
+                    joined.append(_splice(delim, prev, c))
                 joined.append(node)
+                prev = c
             pieces = joined
         if not pieces:
             return ""
@@ -548,6 +550,8 @@ class Document:
                 d = ", "
             else:
                 d = delim
+            if entries and prev_cite is not None:
+                d = _splice(d, prev_cite, c)
             if node is not None or suffix_only is not None:
                 entries.append([d, node, suffix_only, self.disamb[c["id"]].year_suffix])
             prev_names = names if names is not None else prev_names
@@ -846,6 +850,22 @@ def _predecessor(index: int, prefix: str | None) -> bool:
     test = re.sub(r"<[^>]+>", "", prefix)
     test = re.sub("[\"'\u201d\u2019\u00bb\u202f\u00a0 ]+$", "", test)
     return not (test[-1:] in (":", ".", ";", "!", "?") and " " in prefix.strip())
+
+
+def _splice(delim: str, prev: dict | None, cite: dict) -> str:
+    """The delimiter between two cites, less what their own affixes already give: after a
+    suffix ending in ; . or , only its spaces; before a prefix starting with one, nothing."""
+    if prev is None:
+        return delim
+    prev_suffix = prev.get("suffix") or ""
+    prefix = cite.get("prefix") or ""
+    starts = not prev_suffix and prefix[:1] in (";", ".", ",")
+    if starts:
+        return ""
+    if prev_suffix[-1:] in (";", ".", ","):
+        i = delim.find(" ")
+        return delim[i:] if i >= 0 else ""
+    return delim
 
 
 def _suffix_index(s: str) -> int:
