@@ -734,6 +734,7 @@ class Engine:
         self.is_note = root.get("class") == "note"
         self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
             bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
+        self.uses_citation_number = bool(re.search(rb'variable="[^"]*\bcitation-number\b', xml))
         if re.search(rb'variable="[^"]*\bcitation-label\b', xml):
             self.uses_year_suffix = True
         self.style_lang = root.get("default-locale")

@@ -31,6 +31,8 @@ class Document:
         self.disamb: dict[str, Disamb] = {k: Disamb() for k in self.order}
         self.numbers: dict[str, int] = {}
         self._sort_cache: dict = {}
+        self._edit_state: dict | None = None  # process_citation_cluster's document
+        self._cited: list[str] | None = None  # the items it cites
 
     # -- helpers
     def serialize(self, child: Child | None) -> str:
@@ -242,11 +244,98 @@ class Document:
                         level = 1 if (len(initials) == len(others) or rule.endswith("with-initials")) else 2
                         self.disamb[k].given_levels[(var, i)] = level
 
+    # -- a document edited citation by citation (citeproc-js's processCitationCluster)
+    def process_citation_cluster(self, citation: dict, pre: list, post: list) -> list[tuple]:
+        """Insert or replace one citation among the document's citations (pre and post list
+        [citationID, noteIndex] of those before and after it) and return (index, text,
+        citationID) for each citation to (re)print: the edited one, and those whose cite
+        positions, back-reference notes, disambiguation or numbers the edit changed."""
+        st = self._edit_state
+        if st is None:
+            st = self._edit_state = {"clusters": {}, "positions": {}, "texts": {}, "sig": {},
+                                     "numbers": {}, "counts": {}}
+        cid = str(citation.get("citationID"))
+        props = citation.get("properties") or {}
+        cites = []
+        for c in citation.get("citationItems") or []:
+            c = dict(c)
+            c["id"] = str(c.get("id"))
+            cites.append(c)
+        st["clusters"][cid] = cites
+        notes = {str(p[0]): int(p[1] or 0) for p in list(pre) + list(post)}
+        notes[cid] = int(props.get("noteIndex") or 0)
+        order = [str(p[0]) for p in pre] + [cid] + [str(p[0]) for p in post]
+        order = [c for c in order if c in st["clusters"]]
+        for gone in set(st["clusters"]) - set(order):
+            del st["clusters"][gone]
+        cited: list[str] = []
+        counts: dict[str, int] = {}
+        for c in order:
+            seen_here = set()
+            for cite in st["clusters"][c]:
+                k = cite["id"]
+                if k not in self.items:
+                    continue
+                if k not in cited:
+                    cited.append(k)
+                if k not in seen_here:
+                    counts[k] = counts.get(k, 0) + 1
+                    seen_here.add(k)
+        self._cited = cited
+        self.numbers = {}
+        self.register(cited)
+        prepared = self.prepare_clusters([st["clusters"][c] for c in order],
+                                         [notes[c] for c in order])
+        texts = [self.render_cluster(p) for p in prepared]
+        tainted = {cid}
+        items_tainted: set[str] = set()
+        positions = {}
+        for c, cl in zip(order, prepared):
+            now = [(x["id"], x.get("position"), x.get("first-reference-note-number"),
+                    bool(x.get("near-note"))) for x in cl]
+            positions[c] = now
+            before = st["positions"].get(c)
+            if before is None:
+                continue
+            if before != now:
+                tainted.add(c)
+            if len(before) == len(now):
+                for a, b in zip(before, now):
+                    if a[0] == b[0] and a[2] != b[2]:
+                        items_tainted.add(b[0])
+        note_condition = self.engine.is_note and self._has_disambiguate_condition()
+        sig = {}
+        for k in cited:
+            d = self.disamb[k]
+            sig[k] = (tuple(sorted(d.names.items())), tuple(sorted(d.given_levels.items())),
+                      d.year_suffix, d.condition)
+            if k in st["sig"] and st["sig"][k] != sig[k]:
+                items_tainted.add(k)
+            if self.engine.uses_citation_number and k in st["numbers"] \
+                    and st["numbers"][k] != self.numbers.get(k):
+                items_tainted.add(k)
+            if note_condition and (st["counts"].get(k, 0) < 2) != (counts.get(k, 0) < 2) \
+                    and k in st["counts"]:
+                items_tainted.add(k)
+        out = []
+        for i, (c, text) in enumerate(zip(order, texts)):
+            if c not in tainted and (st["texts"].get(c) != text
+                                     or any(x["id"] in items_tainted for x in st["clusters"][c])):
+                tainted.add(c)
+            if c in tainted:
+                out.append((i, text, c))
+        st["positions"] = positions
+        st["texts"] = dict(zip(order, texts))
+        st["sig"] = sig
+        st["numbers"] = {k: self.numbers.get(k) for k in cited}
+        st["counts"] = counts
+        return out
+
     # -- the bibliography
     def bibliography(self, keys: list[str] | None = None) -> list[str]:
         e = self.engine
         if keys is None:
-            keys = self.order
+            keys = self._cited if self._cited is not None else self.order
         ordered = self.register(keys)
         attrs = e.bibliography_attrs
         sas = attrs.get("subsequent-author-substitute")
