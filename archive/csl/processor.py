@@ -222,27 +222,46 @@ class Document:
         return [(v, n) for v, n in item.items() if isinstance(n, list) and n and isinstance(n[0], Name)]
 
     def _global_given(self, keys: list[str], rule: str) -> None:
-        """all-names / primary-name rules: expand every name whose short form is shared
-        by different people, in every cite."""
-        people: dict[str, set] = {}
+        """all-names / primary-name rules: a name whose short form is shared by different
+        people shows its initials when they tell it from the others, else (not with the
+        *-with-initials rules) its full given name; the same person written two ways
+        (J.J. and J. J.) is one person."""
+        e = self.engine
+        primary = rule.startswith("primary")
+        with_initials = rule.endswith("with-initials")
+        forms: dict[str, tuple[str, str]] = {}
+
+        def person(n: Name) -> tuple[str, str]:
+            got = forms.get(n.given)
+            if got is None:
+                full = e._initialize(n.given, ". ", False) if n.given else ""
+                initials = e._initialize(n.given, ".", True) if n.given else ""
+                got = forms[n.given] = (full + "|" + n.dp + "|" + n.suffix, initials)
+            return got
+
+        people: dict[str, dict[str, set]] = {}  # short form -> initials -> full forms
         for k in keys:
             for var, names in self._names_of(k):
-                limit = 1 if rule.startswith("primary") else len(names)
-                for n in names[:limit]:
+                for n in names[:1] if primary else names:
                     if n.literal:
                         continue
                     short = (n.ndp + " " + n.family).strip()
-                    people.setdefault(short, set()).add((n.given, n.dp, n.suffix))
+                    full, initials = person(n)
+                    people.setdefault(short, {}).setdefault(initials, set()).add(full)
         for k in keys:
             for var, names in self._names_of(k):
-                limit = 1 if rule.startswith("primary") else len(names)
-                for i, n in enumerate(names[:limit]):
+                for i, n in enumerate(names[:1] if primary else names):
+                    if n.literal:
+                        continue
                     short = (n.ndp + " " + n.family).strip()
-                    others = people.get(short, set())
-                    if len(others) > 1:
-                        initials = {tuple(w[:1] for w in g.split()) for g, _, _ in others}
-                        level = 1 if (len(initials) == len(others) or rule.endswith("with-initials")) else 2
-                        self.disamb[k].given_levels[(var, i)] = level
+                    by_initials = people.get(short) or {}
+                    if sum(len(v) for v in by_initials.values()) < 2:
+                        continue
+                    full, initials = person(n)
+                    if len(by_initials.get(initials, ())) == 1:
+                        self.disamb[k].given_levels[(var, i)] = 1
+                    elif not with_initials:
+                        self.disamb[k].given_levels[(var, i)] = 2
 
     # -- a document edited citation by citation (citeproc-js's processCitationCluster)
     def process_citation_cluster(self, citation: dict, pre: list, post: list) -> list[tuple]:
