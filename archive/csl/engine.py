@@ -927,7 +927,7 @@ class Engine:
             elif y < 1000:
                 text += self.locale.term("ad") or "AD"
             if (ctx.disamb.year_suffix and not self.uses_year_suffix and variable == "issued"
-                    and not ctx.year_suffix_done):
+                    and not ctx.year_suffix_done and not ctx.sorting):
                 ctx.year_suffix_done = True
                 text += ctx.disamb.year_suffix
             return self._finish_part(text, part, ctx)

@@ -630,8 +630,9 @@ class Document:
         prev_cite = None
         last_collapsed = False
         for c, node, ctx in rendered:
-            names = plain(ctx.first_names) if ctx.first_names is not None else None
-            same = names is not None and names == prev_names
+            # a cite that prints no names counts as by the same (no) names (citeproc-js)
+            names = plain(ctx.first_names) if ctx.first_names is not None else ""
+            same = names == prev_names
             year = self._year_of(c["id"])
             suffix_only = None
             if same:
