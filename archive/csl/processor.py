@@ -414,12 +414,14 @@ class Document:
                 if k in self.items and k not in cited:
                     cited.append(k)
         self.register(cited)
-        prepared = self.prepare_clusters(clusters, note_indexes)
+        prepared = self.prepare_clusters(clusters, note_indexes, given_positions=True)
         return [self.render_cluster(cites) for cites in prepared]
 
-    def prepare_clusters(self, clusters: list[list[dict]],
-                         note_indexes: list[int] | None = None) -> list[list[dict]]:
-        """Each cluster's cites, in the citation's sort order, with their positions."""
+    def prepare_clusters(self, clusters: list[list[dict]], note_indexes: list[int] | None = None,
+                         given_positions: bool = False) -> list[list[dict]]:
+        """Each cluster's cites, in the citation's sort order, with their positions (with
+        given_positions, a cite's own "position", "near-note" or "first-reference-note-number"
+        wins, as with citeproc-js's makeCitationCluster)."""
         e = self.engine
         out: list[list[dict]] = []
         notes: list[int] = []
@@ -441,7 +443,19 @@ class Document:
                 cites = [pos_of[k].pop(0) for k in order]
             out.append(cites)
             notes.append(int(note or 0))
+        given = []
+        if given_positions:
+            for cites in out:
+                given.append([{f: c[f] for f in _POSITION_FIELDS if f in c} for c in cites])
         self._set_positions(out, notes)
+        for cites, fixed in zip(out, given):
+            for c, f in zip(cites, fixed):
+                if "position" in f and f["position"] in (FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR):
+                    c["position"] = f["position"]
+                if "near-note" in f:
+                    c["near-note"] = bool(f["near-note"])
+                if f.get("first-reference-note-number"):
+                    c["first-reference-note-number"] = f["first-reference-note-number"]
         return out
 
     def _set_positions(self, clusters: list[list[dict]], notes: list[int]) -> None:
@@ -464,7 +478,7 @@ class Document:
                 prev_cites, prev_note = stream[j - 1] if j > 0 else (None, None)
                 for k, cite in enumerate(cites):
                     key = cite["id"]
-                    for f in ("position", "first-reference-note-number", "near-note"):
+                    for f in _POSITION_FIELDS:
                         cite.pop(f, None)
                     if key not in last_ref:
                         first_ref[key] = note
@@ -946,6 +960,8 @@ class _GroupDisambiguator:
                 break
         self.lists[0] = [self.better, []]
 
+
+_POSITION_FIELDS = ("position", "first-reference-note-number", "near-note")
 
 _NUMERIC_SORT = {"volume", "issue", "number", "edition", "chapter-number", "collection-number",
                  "number-of-pages", "number-of-volumes", "citation-number", "page"}
