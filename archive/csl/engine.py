@@ -889,7 +889,10 @@ class Engine:
         if lang and str(lang)[:2].lower() == "fr" and " " in value:
             # French typography, as citeproc-js: a narrow no-break space before : ; ! ?
             value = _FRENCH_SPACE.sub("\u202f\\1", value)
-        if var in NUMBER_VARIABLES and var != "locator":
+        if var == "locator":
+            # a range in a locator of any label takes an en dash (citeproc-js)
+            value = re.sub(r"(?<=\d)\s*[-\u2013]\s*(?=\d)", "\u2013", value)
+        elif var in NUMBER_VARIABLES:
             value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "issue", "number", "edition", "version") else value
         return rich(value)
 

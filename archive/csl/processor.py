@@ -434,6 +434,7 @@ class Document:
                     continue
                 cite = dict(c)
                 cite["id"] = k
+                self._parse_locator(cite)
                 cites.append(cite)
             if e.citation_sort and len(cites) > 1:
                 order = self.sorted_keys([c["id"] for c in cites], e.citation_sort, "citation")
@@ -457,6 +458,24 @@ class Document:
                 if f.get("first-reference-note-number"):
                     c["first-reference-note-number"] = f["first-reference-note-number"]
         return out
+
+    def _parse_locator(self, cite: dict) -> None:
+        """A locator written with its label ("vol. 1") and no label of its own (or "page")
+        takes that label, as citeproc-js does; spaces around a locator are dropped."""
+        loc = cite.get("locator")
+        if loc is None or loc == "":
+            return
+        loc = str(loc).strip()
+        item = self.items.get(cite["id"]) or {}
+        if (not cite.get("label") or cite.get("label") == "page") and item.get("type") not in (
+                "bill", "gazette", "legislation", "regulation", "treaty"):
+            m = _LOCATOR_LABEL.match(loc)
+            if m:
+                label = _LOCATOR_ABBREVIATIONS.get(m.group(1))
+                if label and self.engine.locale.has_term(label):
+                    cite["label"] = label
+                    loc = m.group(2)
+        cite["locator"] = loc
 
     def _set_positions(self, clusters: list[list[dict]], notes: list[int]) -> None:
         """Cite positions, as citeproc-js evaluates them: citations in the text (note 0) and
@@ -960,6 +979,15 @@ class _GroupDisambiguator:
                 break
         self.lists[0] = [self.better, []]
 
+
+_LOCATOR_ABBREVIATIONS = {
+    "vrs": "verse", "sv": "sub-verbo", "op": "opus", "app": "appendix", "art": "article",
+    "bk": "book", "ch": "chapter", "col": "column", "fig": "figure", "fol": "folio",
+    "n": "note", "l": "line", "no": "issue", "p": "page", "pp": "page", "para": "paragraph",
+    "pt": "part", "r": "rule", "sec": "section", "supp": "supplement", "tbl": "table",
+    "tit": "title", "vol": "volume",
+}
+_LOCATOR_LABEL = re.compile(r"^(%s)\.\s+(.*)$" % "|".join(sorted(_LOCATOR_ABBREVIATIONS, key=len, reverse=True)), re.S)
 
 _POSITION_FIELDS = ("position", "first-reference-note-number", "near-note")
 
