@@ -37,7 +37,8 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars", "predecessor", "namesets", "disamb_used")
+                 "in_substitute", "rendered_vars", "predecessor", "namesets", "disamb_used",
+                 "looking")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -65,6 +66,7 @@ class Ctx:
         self.predecessor = True
         self.namesets: list[tuple[str, int, int]] = []  # (variable, names shown, names)
         self.disamb_used = 0  # disambiguate="true" tests that passed in this rendering
+        self.looking = False  # rendering a cite only to compare it (disambiguation)
 
 
 class Disamb:
@@ -462,6 +464,8 @@ class Date(Element):
         ctx.called += 1
         if self.variable in ctx.suppressed:
             return None
+        if ctx.looking and self.variable == "accessed":
+            return None  # disambiguation never compares access dates (citeproc-js)
         value = ctx.item.get(self.variable)
         if not isinstance(value, DateValue):
             return None

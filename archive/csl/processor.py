@@ -41,7 +41,7 @@ class Document:
 
     def _render_item(self, key: str, mode: str, cite: dict | None = None,
                      disamb: Disamb | None = None, skip_first_names: bool = False,
-                     predecessor: bool = False) -> tuple[Child | None, Ctx]:
+                     predecessor: bool = False, looking: bool = False) -> tuple[Child | None, Ctx]:
         e = self.engine
         layout = e.citation_layout if mode == "citation" else e.bibliography_layout
         item = self.items[key]
@@ -50,6 +50,7 @@ class Document:
         ctx = Ctx(e, item, mode, c, disamb if disamb is not None else self.disamb[key])
         ctx.skip_first_names = skip_first_names
         ctx.predecessor = predecessor
+        ctx.looking = looking
         if layout is None:
             return None, ctx
         out = layout.render(ctx)
@@ -142,7 +143,7 @@ class Document:
         """The cite as disambiguation compares it (citeproc-js): its subsequent form, with no
         locator and no formatting."""
         out, ctx = self._render_item(key, "citation", {"position": SUBSEQUENT, "near-note": True},
-                                     disamb)
+                                     disamb, looking=True)
         return plain(out), ctx
 
     def _cite_string(self, key: str, disamb: Disamb) -> str:
@@ -668,7 +669,7 @@ class Document:
             same = names == prev_names
             year = self._year_of(c["id"])
             suffix_only = None
-            if same:
+            if same and collapse:  # cite-group-delimiter alone groups, but keeps the names
                 short, _ = self._render_item(c["id"], "citation", c, skip_first_names=True,
                                              predecessor=True)
                 node = self._cite_affixes(short, c) if short is not None else None
