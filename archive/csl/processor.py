@@ -930,6 +930,18 @@ class _GroupDisambiguator:
         elif clashes == 0:
             self.capture()
             self.register(partners[0], self.better)
+            # the next scans, with this same setting, would settle each leading cite that
+            # reads unlike the rest in turn: settle them at once (no quadratic rescans)
+            texts = [self._text(o, self.base) for o in others]
+            left: dict[str, int] = {}
+            for t in texts:
+                left[t] = left.get(t, 0) + 1
+            i = 0
+            while len(others) - i > 1 and left[texts[i]] == 1:
+                self.register(others[i], self.better)
+                left[texts[i]] -= 1
+                i += 1
+            others = others[i:]
             self.lists[0] = [self.better, others]
             if others:
                 self.init_step = True
@@ -1023,12 +1035,14 @@ def _splice(delim: str, prev: dict | None, cite: dict) -> str:
 
 
 def _suffix_index(s: str) -> int:
+    """The position of a year-suffix in the sequence (-10 for anything else)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
     if not s or any(ch not in letters for ch in s):
         return -10
-    if len(s) == 1:
-        return letters.index(s)
-    return 26 + letters.index(s[0]) * 26 + letters.index(s[1])
+    n = 0
+    for ch in s:
+        n = n * 26 + letters.index(ch) + 1
+    return n - 1
 
 
 def _locator_key(cite: dict | None) -> str:
@@ -1038,9 +1052,11 @@ def _locator_key(cite: dict | None) -> str:
 
 
 def _suffix(i: int) -> str:
-    """a..z, aa..az, ba.. (citeproc-js's year-suffix sequence)."""
+    """a..z, aa..az, ba.. zz, aaa.. (citeproc-js's year-suffix sequence)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    if i < 26:
-        return letters[i]
-    i -= 26
-    return letters[i // 26] + letters[i % 26]
+    out = ""
+    i += 1
+    while i > 0:
+        i, r = divmod(i - 1, 26)
+        out = letters[r] + out
+    return out
