@@ -317,7 +317,15 @@ class Text(Element):
             macro = eng.macro(self.macro)
             if macro is None:
                 return None
-            return self.finish(macro.render(ctx), ctx)
+            # a macro is suppressed like a group: when it tries variables and none renders
+            called, rendered = ctx.called, ctx.rendered
+            ctx.called = ctx.rendered = 0
+            content = macro.render(ctx)
+            inner_called, inner_rendered = ctx.called, ctx.rendered
+            ctx.called, ctx.rendered = called + inner_called, rendered + inner_rendered
+            if inner_called and not inner_rendered:
+                return None
+            return self.finish(content, ctx)
         if self.variable is not None:
             return self.finish(eng.render_variable(ctx, self.variable, self.form), ctx)
         if self.term is not None:
