@@ -37,7 +37,8 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars", "subst_parent")
+                 "in_substitute", "rendered_vars", "subst_parent", "predecessor", "namesets",
+                 "disamb_used", "looking")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -61,23 +62,30 @@ class Ctx:
         self.in_substitute = False
         self.rendered_vars: list[str] = []
         self.subst_parent: "Names | None" = None
+        # something was output before, in this cite or entry: a term rendered first is
+        # capitalized (citeproc-js), except in the citations of in-text styles
+        self.predecessor = True
+        self.namesets: list[tuple[str, int, int]] = []  # (variable, names shown, names)
+        self.disamb_used = 0  # disambiguate="true" tests that passed in this rendering
+        self.looking = False  # rendering a cite only to compare it (disambiguation)
 
 
 class Disamb:
     """Per-item disambiguation state."""
 
-    __slots__ = ("add_names", "given_levels", "year_suffix", "condition", "given_all")
+    __slots__ = ("names", "given_levels", "year_suffix", "condition", "given_all")
 
     def __init__(self):
-        self.add_names: int = 0  # names to show beyond et-al-use-first
+        self.names: dict[str, int] = {}  # variable -> names to show (when more than et-al's)
         self.given_levels: dict[tuple[str, int], int] = {}  # (variable, index) -> 1 initials, 2 full
         self.given_all: int = 0
         self.year_suffix: str = ""
-        self.condition: bool = False
+        # how many disambiguate="true" tests pass, in rendering order (citeproc-js counts them)
+        self.condition: int = 0
 
     def copy(self) -> "Disamb":
         d = Disamb()
-        d.add_names = self.add_names
+        d.names = dict(self.names)
         d.given_levels = dict(self.given_levels)
         d.given_all = self.given_all
         d.year_suffix = self.year_suffix
@@ -181,6 +189,7 @@ class Element:
     def finish(self, content: Child | None, ctx: Ctx, item_text: bool = True) -> Child | None:
         if content is None:
             return None
+        ctx.predecessor = True
         if self.text_case:
             content = apply_case(content, self.text_case, ctx, item_text)
         if self.strip_periods:
@@ -282,7 +291,12 @@ class If(Element):
                 return pos != FIRST and bool(ctx.cite.get("near-note"))
             return False
         if attr == "disambiguate":
-            return ctx.disamb.condition if tok == "true" else not ctx.disamb.condition
+            if tok != "true":
+                return not ctx.disamb.condition
+            if ctx.disamb_used < ctx.disamb.condition:
+                ctx.disamb_used += 1
+                return True
+            return False
         return False
 
 
@@ -330,6 +344,8 @@ class Text(Element):
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
                 return None
+            if not ctx.predecessor and not ctx.sorting and (eng.is_note or ctx.mode != "citation"):
+                text = text[:1].upper() + text[1:]
             return self.finish(rich(text) if "<" in text else text, ctx, item_text=False)
         if self.value is not None:
             return self.finish(rich(self.value), ctx, item_text=False)
@@ -481,6 +497,8 @@ class Date(Element):
         ctx.called += 1
         if self.variable in ctx.suppressed:
             return None
+        if ctx.looking and self.variable == "accessed":
+            return None  # disambiguation never compares access dates (citeproc-js)
         value = ctx.item.get(self.variable)
         if not isinstance(value, DateValue):
             return None
@@ -760,6 +778,9 @@ class Engine:
         self.is_note = root.get("class") == "note"
         self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
             bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
+        self.uses_citation_number = bool(re.search(rb'variable="[^"]*\bcitation-number\b', xml))
+        if re.search(rb'variable="[^"]*\bcitation-label\b', xml):
+            self.uses_year_suffix = True
         self.style_lang = root.get("default-locale")
 
     # -- compilation
@@ -899,6 +920,10 @@ class Engine:
         if var == "year-suffix":
             ctx.year_suffix_done = True
             return value
+        if var == "citation-label" and ctx.disamb.year_suffix:
+            # the label carries the year-suffix (citeproc-js), the date then none
+            ctx.year_suffix_done = True
+            return value + ctx.disamb.year_suffix
         if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
@@ -910,7 +935,10 @@ class Engine:
         if lang and str(lang)[:2].lower() == "fr" and " " in value:
             # French typography, as citeproc-js: a narrow no-break space before : ; ! ?
             value = _FRENCH_SPACE.sub("\u202f\\1", value)
-        if var in NUMBER_VARIABLES and var != "locator":
+        if var == "locator":
+            # a range in a locator of any label takes an en dash (citeproc-js)
+            value = re.sub(r"(?<=\d)\s*[-\u2013]\s*(?=\d)", "\u2013", value)
+        elif var in NUMBER_VARIABLES:
             value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "issue", "number", "edition", "version") else value
         return rich(value)
 
@@ -948,7 +976,7 @@ class Engine:
             elif y < 1000:
                 text += self.locale.term("ad") or "AD"
             if (ctx.disamb.year_suffix and not self.uses_year_suffix and variable == "issued"
-                    and not ctx.year_suffix_done):
+                    and not ctx.year_suffix_done and not ctx.sorting):
                 ctx.year_suffix_done = True
                 text += ctx.disamb.year_suffix
             return self._finish_part(text, part, ctx)
@@ -1070,9 +1098,13 @@ class Engine:
             if opts.get("et-al-subsequent-use-first"):
                 use_first = _int(opts.get("et-al-subsequent-use-first"))
         truncated = bool(et_al_min) and n >= et_al_min and use_first < n
-        if truncated and ctx.disamb.add_names and not ctx.sorting and ctx.mode == "citation":
-            use_first = min(n, use_first + ctx.disamb.add_names)
-            truncated = use_first < n
+        if truncated and not ctx.sorting and ctx.mode == "citation":
+            want = ctx.disamb.names.get(var, 0)
+            if want > use_first:
+                use_first = min(n, want)
+                truncated = use_first < n
+        if not ctx.sorting:
+            ctx.namesets.append((var, use_first if truncated else n, n))
         shown = names[:use_first] if truncated else list(names)
         if truncated and use_first == 0:
             return None, 0
@@ -1212,15 +1244,15 @@ class Engine:
         if level == 1 and init_with is None and form == "long":
             pass
         given = name.given
-        if given and init_with is not None and not ctx.sorting and not name.cjk:
+        if given and init_with is not None and not name.cjk:
             given = self._initialize(given, init_with, initialize)
         if ctx.sorting:
             if self.demote == "never":
                 fam = " ".join(x for x in (name.ndp, name.family) if x)
-                rest = " ".join(x for x in (name.given, name.dp, name.suffix) if x)
+                rest = " ".join(x for x in (given, name.dp, name.suffix) if x)
             else:
                 fam = name.family
-                rest = " ".join(x for x in (name.dp, name.ndp, name.given, name.suffix) if x)
+                rest = " ".join(x for x in (name.dp, name.ndp, given, name.suffix) if x)
             if form == "short":
                 return fam
             return fam + ("|" + rest if rest else "")
