@@ -678,7 +678,6 @@ def _name_opts(*elements) -> dict:
     return opts
 
 
-_GIVEN_SPLIT = re.compile(r"(\s+|-|\u2010)")
 
 
 class Engine:
@@ -1106,50 +1105,7 @@ class Engine:
         """Initials of a given name ("John Paul" -> "J. P.", "Jean-Paul" -> "J.-P.",
         "Seo-jin" -> "S."); with initialize="false" full names stay and only names already
         written as initials are normalized ("J.P." -> "J. P.")."""
-        out = ""
-        sep = ""
-        for tok in _GIVEN_SPLIT.split(given.strip()):
-            if not tok:
-                continue
-            if tok.isspace():
-                sep = sep or " "
-                continue
-            if tok in ("-", "\u2010"):
-                sep = "-"
-                continue
-            if sep == "-" and tok[0].islower() and initialize:
-                # "Seo-jin": the lowercase half is not an initial; citeproc-js drops it, or
-                # keeps it as a word when initials are not joined by hyphens
-                if not self.initialize_with_hyphen:
-                    out = out.rstrip() + " " + tok
-                sep = ""
-                continue
-            if "." in tok:
-                pieces = [p for p in tok.split(".") if p]
-                marked = True
-            elif tok.isupper() and 1 < len(tok) <= 3 and tok.isalpha():
-                pieces = list(tok)
-                marked = True
-            else:
-                pieces = [tok]
-                marked = len(tok) == 1
-            for k, p in enumerate(pieces):
-                if k == 0 and sep == "-" and not (initialize or marked):
-                    out = out.rstrip() + "-"
-                    out += p + " "
-                    continue
-                if k == 0 and sep == "-":
-                    out = out.rstrip() + ("-" if self.initialize_with_hyphen else "")
-                elif k == 0 and sep == " " and out and not out.endswith(" ") and not (initialize or marked):
-                    out += " "
-                if initialize or marked:
-                    out += p[0] + initialize_with
-                else:
-                    if out and not out.endswith(" "):
-                        out += " "
-                    out += p + " "
-            sep = ""
-        return out.strip()
+        return initialize_given(given, initialize_with, initialize, self.initialize_with_hyphen)
 
     def format_name(self, ctx: Ctx, name: Name, opts: dict, name_el: NameEl | None,
                     inverted: bool, level: int) -> Child:
@@ -1170,8 +1126,12 @@ class Engine:
         if level == 1 and init_with is None and form == "long":
             pass
         given = name.given
-        if given and init_with is not None and not ctx.sorting and not name.cjk:
-            given = self._initialize(given, init_with, initialize)
+        if given and not ctx.sorting and not name.cjk:
+            if not initialize:
+                # initialize="false": full names stay, initials are normalized
+                given = self._initialize(given, opts.get("initialize-with"), False)
+            elif init_with is not None:
+                given = self._initialize(given, init_with, True)
         if ctx.sorting:
             if self.demote == "never":
                 fam = " ".join(x for x in (name.ndp, name.family) if x)
@@ -1264,3 +1224,107 @@ def _int(v: Any) -> int:
         return int(v)
     except (TypeError, ValueError):
         return 0
+
+
+# Given names are initialized as citeproc-js does: the name is split into words at spaces and
+# hyphens (a hyphen before a lowercase letter does not split: "Seo-jin" is one word), a word
+# written with periods ("J.P.") into one word per period. A word starting with a capital
+# becomes its initial, except an abbreviation written with a period ("Ph.", "ME.") which is
+# kept whole; words starting in lowercase ("de") are kept as they are.
+_INIT_CAPS = ("A-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u042f\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff"
+              "\u0370\u0372\u0376\u0386\u0388-\u03ab\u03e2\u03e4\u03e6\u03e8\u03ea\u03ec\u03ee"
+              "\u03f4\u03f7\u03fd-\u03ff")
+_INIT_LETTERS = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u052f\u0600-\u06ff\u0370-\u03ff\u1f00-\u1fff"
+_ROMAN_LETTERS = ("a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4"
+                  "\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218-\u021b"
+                  "\u202a-\u202e")
+_NAME_INITIAL = re.compile("([%s])([%s]*)(\\.*)" % (_INIT_CAPS, _INIT_LETTERS))
+_STARTS_ROMAN = re.compile("[&%s]" % _ROMAN_LETTERS)
+_HAS_ROMAN = re.compile("[-0-9%s]" % _ROMAN_LETTERS)
+_HYPHEN_LOWER = re.compile(r"-(?=[a-z])")
+_SPACED_HYPHEN = re.compile(r"\s*-\s*")
+_SPACES = re.compile(r"\s+")
+_WORD_SPLIT = re.compile(r"([-\s]+)")
+_PERIOD_JOIN = re.compile(r"\.(?=[^ ])")
+_TRAILING_SPACE = re.compile("[\t\n\x0b\x0c\r \ufeff\u00a0]+$")
+_ASCII_SPACES = re.compile("[\t\n\x0b\x0c\r ]+")
+_NONSPLIT_DASH = "\u2013"
+_DASH_LOWER = re.compile("\u2013(?=[a-z])")
+
+
+def initialize_given(given: str, terminator: str | None, initialize: bool = True,
+                     hyphen: bool = True) -> str:
+    """A given name initialized (initialize=True) or, with initialize="false", with only the
+    initials it already has normalized to the terminator ("M.E" -> "M. E." with ". ")."""
+    if not given:
+        return ""
+    terminator = terminator or ""
+    if given in ("Lord", "Lady") or not _STARTS_ROMAN.match(given):
+        return given
+    name = given if hyphen else given.replace("-", " ")
+    name = _SPACES.sub(" ", _SPACED_HYPHEN.sub("-", name))
+    name = _HYPHEN_LOWER.sub(_NONSPLIT_DASH, name)
+    name = _PERIOD_JOIN.sub(". ", name)  # a period inside a word ends it: "M.E." -> "M. E."
+    parts = _WORD_SPLIT.split(name)
+    if len(parts) == 1:
+        tail = parts[0].rsplit(".", 1)[-1]
+        if len(tail) == 1 and tail != tail.lower():
+            parts[0] += "."
+    out = _normalize_words(parts, terminator) if not initialize else _initial_words(parts, terminator)
+    out = _TRAILING_SPACE.sub("", "".join(out))
+    out = _ASCII_SPACES.sub(" ", _SPACED_HYPHEN.sub("-", out))
+    return _DASH_LOWER.sub("-", out)
+
+
+def _initial_words(parts: list[str], terminator: str) -> list[str]:
+    n = len(parts)
+    for i in range(0, n, 2):
+        word = parts[i]
+        if not word:
+            continue
+        m = _NAME_INITIAL.match(word)
+        if m:
+            head, rest, period = m.group(1), m.group(2), m.group(3)
+            if rest and period:  # an abbreviation: "Ph.", "ME."
+                head, rest = head + rest, ""
+            extra = ""
+            if rest:
+                caps = 0
+                while caps < len(rest) and rest[caps] == rest[caps].upper():
+                    caps += 1
+                if caps < len(rest):
+                    extra = rest[:caps].lower()
+            parts[i] = head + extra
+            if i < n - 1:
+                sep = parts[i + 1]
+                parts[i + 1] = terminator + "-" if "-" in sep else terminator
+            else:
+                parts.append(terminator)
+        elif _HAS_ROMAN.search(word):
+            parts[i] = " " + word
+    return parts
+
+
+def _normalize_words(parts: list[str], terminator: str) -> list[str]:
+    n = len(parts)
+    abbrev = [False] * n
+    for i in range(0, n, 2):
+        word = parts[i]
+        if len(word) > 1 and word.endswith("."):
+            k = word.rfind(".")
+            parts[i] = word[:k] + word[k + 1:]
+            abbrev[i] = True
+        elif len(word) == 1 and word.upper() == word:
+            abbrev[i] = True
+    for i in range(0, n, 2):
+        if not abbrev[i]:
+            continue
+        if i < n - 2:
+            sep = "" if abbrev[i + 2] else " "
+            if len(parts[i + 2]) > 1:
+                parts[i + 1] = terminator.rstrip("\ufeff") + sep
+            else:
+                parts[i + 1] = terminator + sep
+        if i == n - 1:
+            parts[i] += terminator
+    return parts
