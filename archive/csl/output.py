@@ -404,6 +404,27 @@ def _fix_punctuation(tokens: list, punct_in_quote: bool) -> list:
     return [tuple(t) for t in toks if not (t[0] == T_TEXT and t[1] == "")]
 
 
+def _superscripts() -> dict[str, str]:
+    """The superscript characters citeproc-js writes as <sup>: those of these blocks whose
+    compatibility decomposition is a superscript."""
+    import unicodedata
+
+    blocks = [(0xAA, 0xBA), (0x2B0, 0x2C1), (0x2E0, 0x2E4), (0x1D2C, 0x1D61), (0x2070, 0x207F),
+              (0x2120, 0x2122), (0x3192, 0x319F)]
+    out = {}
+    for lo, hi in blocks:
+        for code in range(lo, hi + 1):
+            ch = chr(code)
+            dec = unicodedata.decomposition(ch)
+            if dec.startswith("<super> "):
+                out[ch] = "".join(chr(int(h, 16)) for h in dec.split()[1:])
+    return out
+
+
+_SUPERSCRIPTS = _superscripts()
+_SUPERSCRIPT_CHARS = re.compile("[%s]" % "".join(_SUPERSCRIPTS))
+
+
 class Formatter:
     """Writes tokens in one output format."""
 
@@ -453,8 +474,11 @@ class HtmlFormatter(Formatter):
     }
 
     def escape(self, text):
-        return (text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
-                .replace("\u00a0", "&#160;"))
+        text = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+        if _SUPERSCRIPT_CHARS.search(text):
+            # superscript letters and digits ("1ʳᵉ", "nª") as <sup> markup, as citeproc-js
+            text = _SUPERSCRIPT_CHARS.sub(lambda m: "<sup>%s</sup>" % _SUPERSCRIPTS[m.group()], text)
+        return text
 
     def open(self, key, value):
         if key == "display":
