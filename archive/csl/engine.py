@@ -1114,7 +1114,7 @@ class Engine:
             text: Child = rich(name.literal) if not ctx.sorting else name.literal
             fam_part = parts.get("family")
             if fam_part is not None and not ctx.sorting:
-                text = self._finish_part(name.literal, fam_part, ctx) or text
+                text = self._finish_part(text, fam_part, ctx) or text
             return text
         form = opts.get("form") or "long"
         if level and form == "short":
@@ -1133,90 +1133,127 @@ class Engine:
             elif init_with is not None:
                 given = self._initialize(given, init_with, True)
         if ctx.sorting:
+            # particles sort without their apostrophe ("d'Wander" as "d Wander")
+            ndp = _drop_apostrophe(name.ndp)
+            dp = _drop_apostrophe(name.dp)
             if self.demote == "never":
-                fam = " ".join(x for x in (name.ndp, name.family) if x)
-                rest = " ".join(x for x in (name.given, name.dp, name.suffix) if x)
+                fam = " ".join(x for x in (ndp, name.family, dp) if x)
+                rest = " ".join(x for x in (name.given, name.suffix) if x)
             else:
                 fam = name.family
-                rest = " ".join(x for x in (name.dp, name.ndp, name.given, name.suffix) if x)
+                rest = " ".join(x for x in (name.given, dp, ndp, name.suffix) if x)
             if form == "short":
-                return fam
+                return " ".join(x for x in (ndp, name.family) if x)
             return fam + ("|" + rest if rest else "")
 
-        def part(text: str, which: str) -> Child | None:
+        # Each part keeps its own formatting (the non-dropping particle the family name's,
+        # the dropping particle the given name's); a name-part's affixes go around the
+        # group it heads.
+        def fmt(text: str, which: str) -> Child | None:
             if not text:
                 return None
+            child: Child = rich(text)
             p = parts.get(which)
             if p is None:
-                return text
-            return self._finish_part(text, p, ctx)
+                return child
+            if p.text_case:
+                child = apply_case(child, p.text_case, ctx)
+            if p.fmt:
+                child = Node([child], fmt=p.fmt)
+            return child
 
-        def join_particle(a: str, b: str) -> str:
-            if not a:
-                return b
-            if not b:
-                return a
-            if a.endswith(("'", "\u2019", "-")):
-                return a + b
-            return a + " " + b
+        def group(children: list, which: str) -> Child | None:
+            kids = [c for c in children if c is not None and c != ""]
+            if not kids or all(isinstance(c, str) and _is_glue(c) for c in kids):
+                return None
+            node: Child = kids[0] if len(kids) == 1 else Node(kids)
+            p = parts.get(which)
+            if p is not None and (p.prefix or p.suffix):
+                node = Node([node], prefix=p.prefix, suffix=p.suffix)
+            return node
 
-        if name.cjk:
-            fam = part(join_particle(name.ndp, name.family), "family")
+        def joined(a: Child | None, b: Child | None, glue: str) -> list:
+            if a is None:
+                return [b]
+            if b is None:
+                return [a]
+            return [a, glue, b]
+
+        ndp_joins = name.ndp.endswith(_JOINING)
+        family_with_ndp = joined(fmt(name.ndp, "family"), fmt(name.family, "family"),
+                                 "" if ndp_joins else " ")
+        if name.cjk or name.static:
+            fam = group(family_with_ndp, "family")
             if form == "short":
                 return fam or ""
-            giv = part(given, "given")
-            return Node([x for x in (fam, giv) if x is not None])
-        if name.static:
-            fam = part(join_particle(name.ndp, name.family), "family")
-            if form == "short":
-                return fam or ""
-            giv = part(given, "given")
-            return Node([x for x in (fam, giv) if x is not None], delimiter=" ")
+            giv = group([fmt(given, "given")], "given")
+            return Node(joined(fam, giv, "" if name.cjk else " "))
         if form == "short":
-            fam = part(join_particle(name.ndp, name.family), "family")
-            return fam or ""
-        if not given and not name.dp and not name.suffix:
-            return part(join_particle(name.ndp, name.family), "family") or ""
+            return group(family_with_ndp, "family") or ""
+        suffix = name.suffix
+        suffix_period = ""
+        if suffix and isinstance(opts.get("initialize-with"), str):
+            suffix = self._initialize(suffix, opts.get("initialize-with"), False)
+        if suffix.endswith("."):
+            suffix, suffix_period = suffix[:-1], "."
+        suffix_node: Child | None = None
+        if suffix:
+            suffix_node = Node([rich(suffix)], suffix=suffix_period) if suffix_period else rich(suffix)
         sep = opts.get("sort-separator", ", ")
         if inverted:
-            if self.demote == "display-and-sort":
-                fam_text = name.family
-                giv_text = " ".join(x for x in (given, name.dp, name.ndp) if x)
-                giv_text = _join_words([given, name.dp, name.ndp])
+            if self.demote in ("display-and-sort", "always"):
+                first = group([fmt(name.family, "family")], "family")
+                second_kids = joined(fmt(given, "given"), fmt(name.dp, "given"), " ")
+                if name.ndp:
+                    second_kids = joined(Node(second_kids) if second_kids != [None] else None,
+                                         fmt(name.ndp, "family"), " ")
+                second = group(second_kids, "given")
             else:
-                fam_text = join_particle(name.ndp, name.family)
-                giv_text = _join_words([given, name.dp])
-            fam = part(fam_text, "family")
-            giv = part(giv_text, "given")
-            out: list[Child] = [x for x in (fam, giv) if x is not None]
-            node = Node(out, delimiter=sep)
-            if name.suffix:
-                node = Node([node, name.suffix], delimiter=sep)
-            return node
-        giv_text = _join_words([given, name.dp]) if given else name.dp
-        if given:
-            giv_node = part(giv_text, "given")
+                first = group(family_with_ndp, "family")
+                second = group(joined(fmt(given, "given"), fmt(name.dp, "given"), " "), "given")
+            out = joined(first, second, sep)
+            if suffix_node is not None:
+                out = joined(Node(out) if out != [None] else None, suffix_node, sep)
+            return Node([x for x in out if x is not None])
+        space = " "
+        init_opt = opts.get("initialize-with")
+        if (init_opt and ("\u00a0" in init_opt or "\ufeff" in init_opt)
+                and self.lang[:2] in ("fr", "ru", "cs")):
+            space = "\u00a0"
+        dp_node = fmt(name.dp, "given")
+        if name.dp and not name.ndp and name.dp.endswith(_JOINING_DP):
+            # "d'Aubignac" from a dropping particle "d'": no space
+            family_with_ndp = joined(dp_node, fmt(name.family, "family"), "")
+            dp_node = None
+        if dp_node is not None:
+            fam_kids = joined(dp_node, Node(family_with_ndp), space)
         else:
-            giv_node = part(name.dp, "given") if name.dp else None
-        fam_text = join_particle(name.ndp, name.family)
-        if name.suffix:
-            fam_text = fam_text + (", " if name.comma_suffix else " ") + name.suffix
-        fam = part(fam_text, "family")
-        if giv_node is None:
+            fam_kids = family_with_ndp
+        if suffix_node is not None:
+            fam_kids = joined(Node(fam_kids), suffix_node, ", " if name.comma_suffix else " ")
+        fam = group(fam_kids, "family")
+        giv = group([fmt(given, "given")], "given")
+        if giv is None:
             return fam or ""
-        glue = "" if (isinstance(giv_text, str) and giv_text.endswith(("'", "\u2019"))) else " "
-        return Node([giv_node, glue, fam] if fam is not None else [giv_node])
+        if fam is None:
+            return giv
+        gp = parts.get("given")
+        if gp is not None and gp.suffix and gp.suffix[-1].isspace():
+            space = ""  # the given name's suffix already ends in a space
+        return Node([giv, space, fam])
 
 
-def _join_words(words: list[str]) -> str:
-    out = ""
-    for w in words:
-        if not w:
-            continue
-        if out and not out.endswith(("'", "\u2019")):
-            out += " "
-        out += w
-    return out
+_JOINING = ("'", "\u2019", "-", " ", "\u02bc")
+_JOINING_DP = ("'", "\u02bc", "\u2019", "-")
+_APOSTROPHE = re.compile("['\u2019]")
+
+
+def _drop_apostrophe(text: str) -> str:
+    return _APOSTROPHE.sub("", text, count=1) if text else text
+
+
+def _is_glue(text: str) -> bool:
+    return not text.strip()
 
 
 def _int(v: Any) -> int:
