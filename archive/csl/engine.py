@@ -1126,7 +1126,7 @@ class Engine:
         if level == 1 and init_with is None and form == "long":
             pass
         given = name.given
-        if given and not ctx.sorting and not name.cjk:
+        if given and name.family and not ctx.sorting and not name.cjk:
             if not initialize:
                 # initialize="false": full names stay, initials are normalized
                 given = self._initialize(given, opts.get("initialize-with"), False)
@@ -1281,7 +1281,13 @@ _HAS_ROMAN = re.compile("[-0-9%s]" % _ROMAN_LETTERS)
 _HYPHEN_LOWER = re.compile(r"-(?=[a-z])")
 _SPACED_HYPHEN = re.compile(r"\s*-\s*")
 _SPACES = re.compile(r"\s+")
-_WORD_SPLIT = re.compile(r"([-\s]+)")
+# words are split at spaces, hyphens and the markup tags names may carry ("<b>John</b> Q.")
+_WORD_SPLIT = re.compile(r'((?:[-\s]*(?:</?(?:i|sc|b|sub|sup)>|<span class="no(?:case|decor)">)[-\s]*'
+                         r'|[-\s]+))')
+_LEADING_TAGS = re.compile(r"^(?:<[^>]+>)*")
+_TAG_RUN = re.compile(r"(?:<[^>]+>)+")
+_TAG_WITH_HYPHENS = re.compile(r"-*<[^>]+>-*")
+_ENDS_IN_SPACE = re.compile(r"(.*\S)?(\s+)", re.S)
 _PERIOD_JOIN = re.compile(r"\.(?=[^ ])")
 _TRAILING_SPACE = re.compile("[\t\n\x0b\x0c\r \ufeff\u00a0]+$")
 _ASCII_SPACES = re.compile("[\t\n\x0b\x0c\r ]+")
@@ -1296,7 +1302,7 @@ def initialize_given(given: str, terminator: str | None, initialize: bool = True
     if not given:
         return ""
     terminator = terminator or ""
-    if given in ("Lord", "Lady") or not _STARTS_ROMAN.match(given):
+    if given in ("Lord", "Lady") or not _STARTS_ROMAN.match(_LEADING_TAGS.sub("", given)):
         return given
     name = given if hyphen else given.replace("-", " ")
     name = _SPACES.sub(" ", _SPACED_HYPHEN.sub("-", name))
@@ -1334,7 +1340,10 @@ def _initial_words(parts: list[str], terminator: str) -> list[str]:
             parts[i] = head + extra
             if i < n - 1:
                 sep = parts[i + 1]
-                parts[i + 1] = terminator + "-" if "-" in sep else terminator
+                if "-" in sep:
+                    parts[i + 1] = _merge_tags(sep.replace("-", "", 1), terminator) + "-"
+                else:
+                    parts[i + 1] = _merge_tags(sep, terminator)
             else:
                 parts.append(terminator)
         elif _HAS_ROMAN.search(word):
@@ -1347,7 +1356,8 @@ def _normalize_words(parts: list[str], terminator: str) -> list[str]:
     abbrev = [False] * n
     for i in range(0, n, 2):
         word = parts[i]
-        if len(word) > 1 and word.endswith("."):
+        bare = _LEADING_TAGS.sub("", word)
+        if len(bare) > 1 and bare.endswith("."):
             k = word.rfind(".")
             parts[i] = word[:k] + word[k + 1:]
             abbrev[i] = True
@@ -1357,11 +1367,26 @@ def _normalize_words(parts: list[str], terminator: str) -> list[str]:
         if not abbrev[i]:
             continue
         if i < n - 2:
-            sep = "" if abbrev[i + 2] else " "
+            m = _TAG_RUN.search(parts[i + 1])
+            sep = m.group() if m else parts[i + 1]
+            if not abbrev[i + 2]:
+                sep += " "
             if len(parts[i + 2]) > 1:
                 parts[i + 1] = terminator.rstrip("\ufeff") + sep
             else:
-                parts[i + 1] = terminator + sep
+                parts[i + 1] = _merge_tags(sep, terminator)
         if i == n - 1:
             parts[i] += terminator
     return parts
+
+
+def _merge_tags(separator: str, terminator: str) -> str:
+    """The terminator with the markup tags of the separator it replaces, put before the
+    terminator's trailing space."""
+    tags = _TAG_WITH_HYPHENS.findall(separator)
+    if not tags:
+        return terminator
+    m = _ENDS_IN_SPACE.fullmatch(terminator)
+    if m:
+        return (m.group(1) or "") + "".join(tags) + m.group(2)
+    return terminator + "".join(tags)
