@@ -1061,37 +1061,54 @@ class Engine:
             and_text = "&"
         if ctx.sorting:
             return Node(parts_out, delimiter="|"), len(shown)
-        seq: list[Child] = []
         count = len(parts_out)
+        last_join = delim
+        if and_text and not truncated and count > 1:
+            # as citeproc-js: a term in a script without spaces (no Latin, Greek, Cyrillic...)
+            # is joined without spaces; delimiter-precedes-last="after-inverted-name" is fixed
+            # per two names / more names, or the delimiter after an inverted name
+            dpl = opts.get("delimiter-precedes-last", "contextual")
+            if _STARTS_ROMAN.match(and_text):
+                before_single, before_multiple, after = " ", delim, " "
+            else:
+                before_single = before_multiple = after = ""
+            if dpl == "always":
+                before_single = delim
+            elif dpl == "never":
+                before_multiple = " " if before_multiple else ""
+            elif dpl == "after-inverted-name" and not shown[-1].literal:
+                # (an institution as the last name keeps the contextual spacing)
+                before_single = delim if before_single else ""
+                before_multiple = " " if before_multiple else ""
+            before = before_single if count == 2 else before_multiple
+            if dpl == "after-inverted-name" and inverted_flags[-2]:
+                before = delim
+            last_join = before + and_text + after
+        seq: list[Child] = []
         for i, p in enumerate(parts_out):
             if i > 0:
-                is_last = i == count - 1
-                if is_last and and_text and not truncated:
-                    dpl = opts.get("delimiter-precedes-last", "contextual")
-                    use_delim = (
-                        dpl == "always"
-                        or (dpl == "contextual" and count >= 3)
-                        or (dpl == "after-inverted-name" and inverted_flags[i - 1])
-                    )
-                    seq.append((delim if use_delim else " ") + and_text + " ")
-                else:
-                    seq.append(delim)
+                seq.append(last_join if i == count - 1 else delim)
             seq.append(p)
         if truncated:
             if use_last:
-                seq.append(delim + "\u2026 ")
+                seq.append((" " if len(shown) == 1 else delim) + "\u2026 ")
                 seq.append(last_out)
             else:
                 term_name = et_al.term if et_al is not None else "et-al"
                 term = self.locale.term(term_name) or ""
                 if term:
                     dpe = opts.get("delimiter-precedes-et-al", "contextual")
-                    use_delim = (
-                        dpe == "always"
-                        or (dpe == "contextual" and len(shown) >= 2)
-                        or (dpe == "after-inverted-name" and inverted_flags and inverted_flags[-1])
-                    )
-                    seq.append(delim if use_delim else " ")
+                    single, multiple = " ", delim
+                    if dpe == "always":
+                        single = delim
+                    elif dpe == "never":
+                        multiple = " "
+                    elif dpe == "after-inverted-name":
+                        single, multiple = delim, " "
+                    before = single if len(shown) == 1 else multiple
+                    if before == " " and not _STARTS_ROMAN.match(term):
+                        before = ""
+                    seq.append(before)
                     et_node: Child = term
                     if et_al is not None:
                         et_node = wrap(term, et_al) or term
