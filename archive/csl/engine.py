@@ -27,6 +27,7 @@ NAME_OPTION_KEYS = (
     "name-form", "name-delimiter", "names-delimiter",
 )
 _FRENCH_SPACE = re.compile(r" ([:;!?])")
+_AMPERSAND = re.compile(r"\s*&\s*")
 NO_RICH = {"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN"}
 SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
 
@@ -380,7 +381,7 @@ class Label(Element):
                 m = re.match(r"\s*(\d+)", value)
                 plural = bool(m) and int(m.group(1)) > 1
             else:
-                plural = csl_numbers.is_plural(value)
+                plural = csl_numbers.is_plural(value, eng.and_word)
         else:
             plural = self.plural == "always"
         text = eng.locale.term(term, self.form, plural)
@@ -558,7 +559,7 @@ class Names(Element):
         if "editor" in vs and "translator" in vs:
             ed = dict(lists)["editor"]
             tr = dict(lists)["translator"]
-            if ed == tr and eng.locale.has_term("editortranslator"):
+            if ed == tr and eng.locale.term("editortranslator"):
                 lists = [(v, n) for v, n in lists if v != "translator"]
                 lists = [("editortranslator", n) if v == "editor" else (v, n) for v, n in lists]
         if not lists:
@@ -581,7 +582,7 @@ class Names(Element):
                                 ctx.suppressed.add(v)
                             ctx.called = before_c + 1
                             ctx.rendered = before_r + 1
-                            result = self.finish(out, ctx) if not isinstance(sub, Names) else out
+                            result = self.finish(out, ctx)
                             if first_names:
                                 ctx.first_names = result
                             if hide:
@@ -720,6 +721,12 @@ class Engine:
         self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
             bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
         self.style_lang = root.get("default-locale")
+        # numbers join with "&" and "and", and with the locale's own "and" ("213 et 235");
+        # a locale's symbol form of "and" replaces "&" in them (citeproc-js)
+        and_long = self.locale.term("and")
+        self.and_word = and_long if and_long and self.lang[:2] != "en" else None
+        and_symbol = self.locale.term("and", "symbol")
+        self.ampersand = and_symbol if and_symbol and and_symbol != and_long else "&"
 
     # -- compilation
     def compile(self, el) -> Element | None:
@@ -858,6 +865,8 @@ class Engine:
         if var == "year-suffix":
             ctx.year_suffix_done = True
             return value
+        if self.ampersand != "&" and var in NUMBER_VARIABLES and "&" in value:
+            value = self.localized_ampersand(value)
         if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
@@ -872,6 +881,14 @@ class Engine:
         return rich(value)
 
     # -- numbers
+    def localized_ampersand(self, value: str) -> str:
+        def one(m: re.Match) -> str:
+            s, e = m.start(), m.end()
+            if value[s - 1:s].isalpha() and value[e:e + 1].isalpha():
+                return self.ampersand
+            return " %s " % self.ampersand
+        return _AMPERSAND.sub(one, value)
+
     def format_number(self, value: str, form: str, variable: str | None = None) -> str:
         gender = None
         if variable:
@@ -1238,7 +1255,7 @@ class Engine:
                 and self.lang[:2] in ("fr", "ru", "cs")):
             space = "\u00a0"
         dp_node = fmt(name.dp, "given")
-        if name.dp and not name.ndp and name.dp.endswith(_JOINING_DP):
+        if name.dp and not name.ndp and name.dp.endswith(_JOINING_DP) and name.dp[:-1] != "de":
             # "d'Aubignac" from a dropping particle "d'": no space
             family_with_ndp = joined(dp_node, fmt(name.family, "family"), "")
             dp_node = None
