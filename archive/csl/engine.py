@@ -576,7 +576,14 @@ class Names(Element):
                         else:
                             out = sub.render(ctx)
                         used = ctx.rendered_vars[mark:]
-                        if out is not None and not (isinstance(out, Node) and out.is_empty()):
+                        empty = out is None or (isinstance(out, Node) and out.is_empty())
+                        if empty and isinstance(sub, Text) and (sub.term is not None
+                                                                or sub.value is not None):
+                            # a term (even an empty one) ends the substitution (citeproc-js)
+                            ctx.called = before_c + 1
+                            ctx.rendered = before_r + 1
+                            return None
+                        if not empty:
                             ctx.in_substitute = was
                             for v in used:
                                 ctx.suppressed.add(v)
@@ -603,6 +610,11 @@ class Names(Element):
         ctx.rendered_vars.extend("editor" if v == "editortranslator" else v for v, _ in lists)
         if any(v == "editortranslator" for v, _ in lists):
             ctx.rendered_vars.append("translator")
+        if ctx.in_substitute and not ctx.sorting:
+            # names a substitution renders are suppressed at once, within the substitute too
+            ctx.suppressed.update("editor" if v == "editortranslator" else v for v, _ in lists)
+            if any(v == "editortranslator" for v, _ in lists):
+                ctx.suppressed.add("translator")
         for v, names in lists:
             rendered, count = eng.render_name_list(ctx, v, names, opts, name_el, et_al)
             if rendered is None:
