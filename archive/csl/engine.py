@@ -1089,7 +1089,8 @@ class Engine:
         elif and_opt == "symbol":
             and_text = "&"
         if ctx.sorting:
-            return Node(parts_out, delimiter="|"), len(shown)
+            # et-al-use-last: the last name sorts too
+            return Node(parts_out + [last_out] if use_last else parts_out, delimiter="|"), len(shown)
         count = len(parts_out)
         last_join = delim
         if and_text and not truncated and count > 1:
