@@ -38,7 +38,7 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars")
+                 "in_substitute", "rendered_vars", "name_list")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -61,6 +61,7 @@ class Ctx:
         self.only_first_names = False
         self.in_substitute = False
         self.rendered_vars: list[str] = []
+        self.name_list: Child | None = None  # the names (without label) a cs:names rendered last
 
 
 class Disamb:
@@ -571,6 +572,7 @@ class Names(Element):
                     for sub in self.substitute.children:
                         before_c, before_r = ctx.called, ctx.rendered
                         mark = len(ctx.rendered_vars)
+                        ctx.name_list = None
                         if isinstance(sub, Names):
                             out = sub.render(ctx, inherit=self if not sub.name else None)
                         else:
@@ -591,7 +593,9 @@ class Names(Element):
                             ctx.rendered = before_r + 1
                             result = self.finish(out, ctx)
                             if first_names:
-                                ctx.first_names = result
+                                # subsequent-author-substitute compares and replaces the
+                                # names only, not their label
+                                ctx.first_names = ctx.name_list if ctx.name_list is not None else result
                             if hide:
                                 return None
                             return result
@@ -607,6 +611,7 @@ class Names(Element):
             opts.update(ctx.sort_opts)
         pieces = []
         total = 0
+        names_only = None
         ctx.rendered_vars.extend("editor" if v == "editortranslator" else v for v, _ in lists)
         if any(v == "editortranslator" for v, _ in lists):
             ctx.rendered_vars.append("translator")
@@ -623,6 +628,7 @@ class Names(Element):
             if opts.get("form") == "count" or (name_el is not None and name_el.opts.get("form") == "count"):
                 pieces.append(rendered)
                 continue
+            names_only = rendered
             if label is not None and not ctx.sorting:
                 lab = label.render(ctx, names_variable=v, names_count=len(names))
                 if lab is not None:
@@ -636,8 +642,9 @@ class Names(Element):
             return self.finish(str(total), ctx) if total else None
         delim = self.delimiter if self.has_delimiter else opts.get("names-delimiter", "")
         result = self.finish(Node(pieces, delimiter=delim), ctx)
+        ctx.name_list = names_only if len(pieces) == 1 and names_only is not None else result
         if first_names:
-            ctx.first_names = result
+            ctx.first_names = ctx.name_list
         if hide:
             return None
         return result
@@ -1173,7 +1180,7 @@ class Engine:
         if level == 1 and init_with is None and form == "long":
             pass
         given = name.given
-        if given and name.family and not ctx.sorting and not name.cjk:
+        if given and name.family and not name.cjk:
             if not initialize:
                 # initialize="false": full names stay, initials are normalized
                 given = self._initialize(given, opts.get("initialize-with"), False)
@@ -1185,10 +1192,10 @@ class Engine:
             dp = _drop_apostrophe(name.dp)
             if self.demote == "never":
                 fam = " ".join(x for x in (ndp, name.family, dp) if x)
-                rest = " ".join(x for x in (name.given, name.suffix) if x)
+                rest = " ".join(x for x in (given, name.suffix) if x)
             else:
                 fam = name.family
-                rest = " ".join(x for x in (name.given, dp, ndp, name.suffix) if x)
+                rest = " ".join(x for x in (given, dp, ndp, name.suffix) if x)
             if form == "short":
                 return " ".join(x for x in (ndp, name.family) if x)
             return fam + ("|" + rest if rest else "")
