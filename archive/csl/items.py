@@ -115,7 +115,7 @@ def parse_name(raw: Any) -> Name | None:
     if not isinstance(raw, dict):
         return None
     if raw.get("literal"):
-        return Name(literal=str(raw["literal"]))
+        return Name(literal=str(raw["literal"]).replace("'", "\u2019"))
     n = Name(
         family=str(raw.get("family") or "").strip(),
         given=str(raw.get("given") or "").strip(),
@@ -135,6 +135,11 @@ def parse_name(raw: Any) -> Name | None:
         parse = False
     if parse and n.family and n.given and not n.ndp and not raw.get("static-particles"):
         _split_particles(n)
+    # straight apostrophes in names are typographic ("O’Brien", "d’Alembert")
+    for part in ("family", "given", "ndp", "dp", "suffix"):
+        value = getattr(n, part)
+        if "'" in value:
+            setattr(n, part, value.replace("'", "\u2019"))
     text = n.family + n.given
     if text and not _ROMANESQUE.search(text):
         n.cjk = bool(_CJK.search(text)) or True
