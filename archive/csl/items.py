@@ -247,8 +247,74 @@ def parse_date(raw: Any) -> DateValue | None:
     return None
 
 
+# Variables written in the note field, as citeproc-js reads them: "key: value" lines at the
+# start of the note (the first line may be other text), or "{:key: value}" anywhere in them.
+_NOTE_FIELDS = re.compile(r"\{:(?:[-_a-z]+|[A-Z]+):[^}]+\}")
+_NOTE_FIELD = re.compile(r"([-_a-z]+|[A-Z]+):\s*([^}]+)")
+_NAME_SPLIT = re.compile(r"\s*\|\|\s*")
+
+
+def note_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with the variables its note carries set (where it has none of its own) and
+    those lines taken out of the note."""
+    note = item.get("note")
+    if not isinstance(note, str) or ":" not in note:
+        return item
+    lines = note.split("\n")
+    for i, line in enumerate(lines):
+        found = _NOTE_FIELDS.findall(line)
+        if not found:
+            continue
+        texts = _NOTE_FIELDS.split(line)
+        out = [texts[0]]
+        for j, field in enumerate(found, 1):
+            before = texts[j - 1]
+            if before.strip() and (i > 0 or j > 1) and not _NOTE_FIELD.fullmatch(before):
+                # after other text: this field and the rest of the line stay as they are
+                for k in range(j - 1, len(found)):
+                    out.append(found[k] + texts[k + 1])
+                break
+            out.append("\n" + field[2:-1].strip() + "\n")
+            out.append(texts[j])
+        lines[i] = "".join(out)
+    lines = "\n".join(lines).split("\n")
+    item = dict(item)
+    names: dict[str, list] = {}
+    for i, line in enumerate(lines):
+        m = _NOTE_FIELD.fullmatch(line)
+        if not line.strip():
+            continue
+        if not m:
+            if i == 0:
+                continue
+            break
+        key, val = m.group(1), m.group(2).strip()
+        base = key[4:] if key.startswith("alt-") else key
+        if key == "type":
+            item["type"] = val
+            lines[i] = ""
+        elif base in DATE_VARIABLES:
+            if not item.get(key):
+                item[key] = {"raw": val}
+                lines[i] = ""
+        elif not item.get(key):
+            if base in NAME_VARIABLES:
+                parts = _NAME_SPLIT.split(val)
+                if len(parts) == 1:
+                    names.setdefault(key, []).append({"literal": parts[0]})
+                elif len(parts) == 2:
+                    names.setdefault(key, []).append({"family": parts[0], "given": parts[1]})
+            else:
+                item[key] = val
+            lines[i] = ""
+    item.update(names)
+    item["note"] = "\n".join(lines).strip()
+    return item
+
+
 def normalize(item: dict[str, Any]) -> dict[str, Any]:
     """A CSL-JSON item with names as Name lists, dates as DateValue, other values as str."""
+    item = note_fields(item)
     out: dict[str, Any] = {}
     for key, value in item.items():
         if value is None or value == "" or value == []:
