@@ -209,9 +209,9 @@ class Group(Element):
         return self.finish(content, ctx)
 
 
-class Macro(Element):
-    def render(self, ctx: Ctx) -> Child | None:
-        return self.render_children(ctx, "")
+class Macro(Group):
+    """A macro renders as a group does (citeproc-js): nothing when it calls variables and
+    none renders, and, when it renders, it counts as a rendered variable for its parent."""
 
 
 class Choose(Element):
@@ -1099,12 +1099,15 @@ class Engine:
         form = opts.get("form") or "long"
         et_al_min = _int(opts.get("et-al-min"))
         use_first = _int(opts.get("et-al-use-first"))
+        has_first = opts.get("et-al-use-first") is not None
         if ctx.mode == "citation" and ctx.cite.get("position", FIRST) != FIRST and not ctx.sorting:
             if opts.get("et-al-subsequent-min"):
                 et_al_min = _int(opts.get("et-al-subsequent-min"))
             if opts.get("et-al-subsequent-use-first"):
                 use_first = _int(opts.get("et-al-subsequent-use-first"))
-        truncated = bool(et_al_min) and n >= et_al_min and use_first < n
+                has_first = True
+        # et-al-min without any et-al-use-first does not truncate
+        truncated = bool(et_al_min) and n >= et_al_min and use_first < n and has_first
         if truncated and ctx.disamb.add_names and not ctx.sorting and ctx.mode == "citation":
             use_first = min(n, use_first + ctx.disamb.add_names)
             truncated = use_first < n

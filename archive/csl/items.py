@@ -338,4 +338,9 @@ def normalize(item: dict[str, Any]) -> dict[str, Any]:
             out[key] = value
     if "type" not in out:
         out["type"] = "article"
+    # Zotero's field names for the short forms (citeproc-js reads them as these variables)
+    for legacy, variable in (("journalAbbreviation", "container-title-short"),
+                             ("shortTitle", "title-short")):
+        if legacy in out and variable not in out and isinstance(out[legacy], str):
+            out[variable] = out[legacy]
     return out
