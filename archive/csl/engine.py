@@ -777,6 +777,8 @@ class Engine:
         self.citation_sort = self._sort(cit)
         self.bibliography_sort = self._sort(bib)
         self.is_note = root.get("class") == "note"
+        # a style printing citation-label gets the year-suffix there, not after the year
+        self.uses_citation_label = bool(re.search(rb'variable="[^"]*\bcitation-label\b', xml))
         self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
             bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
         self.style_lang = root.get("default-locale")
@@ -870,7 +872,10 @@ class Engine:
             n = ctx.cite.get("first-reference-note-number")
             return str(n) if n else None
         if var == "citation-label":
-            return ctx.item.get("citation-label") or self._citation_label(ctx.item)
+            label = ctx.item.get("citation-label") or self._citation_label(ctx.item)
+            if label and ctx.disamb.year_suffix and not self.uses_year_suffix:
+                label += ctx.disamb.year_suffix
+            return label
         if var == "page-first":
             v = ctx.item.get("page-first")
             if v:
@@ -983,6 +988,7 @@ class Engine:
             elif y < 1000:
                 text += self.locale.term("ad") or "AD"
             if (ctx.disamb.year_suffix and not self.uses_year_suffix and variable == "issued"
+                    and not self.uses_citation_label
                     and not ctx.year_suffix_done):
                 ctx.year_suffix_done = True
                 text += ctx.disamb.year_suffix
