@@ -369,6 +369,18 @@ def _prev_text_index(tokens: list, i: int) -> int:
     return j
 
 
+def _collapse_spaces(tokens: list) -> list:
+    """A space that follows a space of the text right before it goes (a suffix " " then a
+    prefix " ", a delimiter ". " then a prefix " "), as citeproc-js joins plain strings."""
+    out = list(tokens)
+    for i in range(1, len(out)):
+        kind, text = out[i]
+        prev_kind, prev = out[i - 1]
+        if (kind == T_TEXT and prev_kind == T_TEXT and text[:1] == " " and prev[-1:] == " "):
+            out[i] = (T_TEXT, text[1:])
+    return [t for t in out if not (t[0] == T_TEXT and t[1] == "")]
+
+
 def _fix_punctuation(tokens: list, punct_in_quote: bool) -> list:
     """Collapse doubled punctuation across token seams and move periods and commas inside
     closing quotes when the locale asks."""
@@ -574,7 +586,7 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
         return ""
     tokens: list = []
     _flatten(child, tokens, 0, {})
-    tokens = _fix_punctuation(tokens, punct_in_quote)
+    tokens = _fix_punctuation(_collapse_spaces(tokens), punct_in_quote)
     out = []
     for kind, val in tokens:
         if kind == T_TEXT:
