@@ -369,6 +369,18 @@ def _prev_text_index(tokens: list, i: int) -> int:
     return j
 
 
+def _collapse_spaces(tokens: list) -> list:
+    """A space that follows a space of the text right before it goes (a suffix " " then a
+    prefix " ", a delimiter ". " then a prefix " "), as citeproc-js joins plain strings."""
+    out = list(tokens)
+    for i in range(1, len(out)):
+        kind, text = out[i]
+        prev_kind, prev = out[i - 1]
+        if (kind == T_TEXT and prev_kind == T_TEXT and text[:1] == " " and prev[-1:] == " "):
+            out[i] = (T_TEXT, text[1:])
+    return [t for t in out if not (t[0] == T_TEXT and t[1] == "")]
+
+
 def _fix_punctuation(tokens: list, punct_in_quote: bool) -> list:
     """Collapse doubled punctuation across token seams and move periods and commas inside
     closing quotes when the locale asks."""
@@ -407,6 +419,27 @@ def _fix_punctuation(tokens: list, punct_in_quote: bool) -> list:
                 toks[j][1] = prev + first
                 tok[1] = tok[1][1:]
     return [tuple(t) for t in toks if not (t[0] == T_TEXT and t[1] == "")]
+
+
+def _superscripts() -> dict[str, str]:
+    """The superscript characters citeproc-js writes as <sup>: those of these blocks whose
+    compatibility decomposition is a superscript."""
+    import unicodedata
+
+    blocks = [(0xAA, 0xBA), (0x2B0, 0x2C1), (0x2E0, 0x2E4), (0x1D2C, 0x1D61), (0x2070, 0x207F),
+              (0x2120, 0x2122), (0x3192, 0x319F)]
+    out = {}
+    for lo, hi in blocks:
+        for code in range(lo, hi + 1):
+            ch = chr(code)
+            dec = unicodedata.decomposition(ch)
+            if dec.startswith("<super> "):
+                out[ch] = "".join(chr(int(h, 16)) for h in dec.split()[1:])
+    return out
+
+
+_SUPERSCRIPTS = _superscripts()
+_SUPERSCRIPT_CHARS = re.compile("[%s]" % "".join(_SUPERSCRIPTS))
 
 
 class Formatter:
@@ -458,8 +491,11 @@ class HtmlFormatter(Formatter):
     }
 
     def escape(self, text):
-        return (text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
-                .replace("\u00a0", "&#160;"))
+        text = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+        if _SUPERSCRIPT_CHARS.search(text):
+            # superscript letters and digits ("1ʳᵉ", "nª") as <sup> markup, as citeproc-js
+            text = _SUPERSCRIPT_CHARS.sub(lambda m: "<sup>%s</sup>" % _SUPERSCRIPTS[m.group()], text)
+        return text
 
     def open(self, key, value):
         if key == "display":
@@ -550,7 +586,7 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
         return ""
     tokens: list = []
     _flatten(child, tokens, 0, {})
-    tokens = _fix_punctuation(tokens, punct_in_quote)
+    tokens = _fix_punctuation(_collapse_spaces(tokens), punct_in_quote)
     out = []
     for kind, val in tokens:
         if kind == T_TEXT:

@@ -12,6 +12,13 @@ from .items import DateValue, Name, normalize
 from .output import FORMATTERS, Child, Node, plain, rich, serialize
 
 
+def _key_text(text: str) -> str:
+    """A sort key's text as citeproc-js compares it: each space a "|" (a symbol, so not
+    ignored like punctuation, and before any letter or digit: "A Hansen" < "Ab"), and one
+    after the end."""
+    return text.replace(" ", "|") + "|"
+
+
 class Document:
     """Items (CSL-JSON) rendered in one compiled style, as one document."""
 
@@ -73,7 +80,7 @@ class Document:
                     ctx.sort_opts = k.opts or None
                     node, _ = e.render_name_list(ctx, v, value, dict(ctx.name_opts), None, None)
                     text = plain(node, quotes=False)
-                    out.append((0, (1, collate.sort_key(text))) if text else (1, ()))
+                    out.append((0, (1, collate.sort_key(_key_text(text)))) if text else (1, ()))
                 elif isinstance(value, DateValue):
                     sk = value.sort_key()
                     out.append((0, (1, sk)) if sk else (1, ()))
@@ -83,7 +90,7 @@ class Document:
                     out.append((0, (0, int(str(value).strip()))))
                 else:
                     text = plain(rich(str(value)))
-                    out.append((0, (1, collate.sort_key(text))))
+                    out.append((0, (1, collate.sort_key(_key_text(text)))))
             else:
                 macro = e.macro(k.macro)
                 if macro is None:
@@ -97,7 +104,7 @@ class Document:
                 elif text.isdigit():
                     out.append((0, (0, int(text))))
                 else:
-                    out.append((0, (1, collate.sort_key(text))))
+                    out.append((0, (1, collate.sort_key(_key_text(text)))))
         return out
 
     def sorted_keys(self, keys: list[str], sort: list, mode: str) -> list[str]:
