@@ -113,4 +113,3 @@ def test_process_citation_cluster_reports_what_an_edit_changes():
     got = p.process_citation_cluster(c0, [], [["C1", 2], ["C2", 3]])
     assert got == [(0, "Roe, Book", "C0"), (1, "Doe, Life", "C1"),
                    (2, "Doe, supra note 2", "C2")]
-    assert len(p.document.bibliography()) == 2
