@@ -32,6 +32,19 @@ NO_RICH = {"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN"}
 SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
 
 
+LOCATOR_ABBREVIATIONS = {
+    "vrs": "verse", "sv": "sub-verbo", "op": "opus", "app": "appendix", "art": "article",
+    "bk": "book", "ch": "chapter", "col": "column", "fig": "figure", "fol": "folio",
+    "n": "note", "l": "line", "no": "issue", "p": "page", "pp": "page", "para": "paragraph",
+    "pt": "part", "r": "rule", "sec": "section", "supp": "supplement", "tbl": "table",
+    "tit": "title", "vol": "volume",
+}
+# a locator may name its own label ("vol. 1"), or more than one ("1, fol. 186")
+LOCATOR_LABEL = re.compile(r"^(%s)\.\s+(.*)$" % "|".join(sorted(LOCATOR_ABBREVIATIONS, key=len, reverse=True)), re.S)
+
+_EMBEDDED_LABEL = re.compile(r",\s*(?:%s)\.\s" % "|".join(sorted(LOCATOR_ABBREVIATIONS, key=len, reverse=True)))
+
+
 class Ctx:
     """What one rendering needs: the item, the cite, the mode and the disambiguation state."""
 
@@ -431,6 +444,9 @@ class Label(Element):
                 m = re.match(r"\s*(\d+)", value)
                 plural = bool(m) and int(m.group(1)) > 1
             else:
+                if var == "locator":
+                    # a label written inside the locator ("1, fol. 186") starts a new part
+                    value = _EMBEDDED_LABEL.split(value, 1)[0]
                 plural = csl_numbers.is_plural(value, eng.and_word)
         else:
             plural = self.plural == "always"

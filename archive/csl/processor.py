@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from . import collate
-from .engine import FIRST, IBID, IBID_WITH_LOCATOR, SUBSEQUENT, Ctx, Disamb, Engine, _int
+from .engine import (FIRST, IBID, IBID_WITH_LOCATOR, LOCATOR_ABBREVIATIONS, LOCATOR_LABEL,
+                     SUBSEQUENT, Ctx, Disamb, Engine, _int)
 from .items import DateValue, Name, normalize
 from .output import FORMATTERS, Child, Node, plain, rich, serialize
 
@@ -470,18 +471,17 @@ class Document:
         return out
 
     def _parse_locator(self, cite: dict) -> None:
-        """A locator written with its label ("vol. 1") and no label of its own (or "page")
-        takes that label, as citeproc-js does; spaces around a locator are dropped."""
+        """A locator written with its label first ("vol. 1") takes that label, as citeproc-js
+        does; spaces around a locator are dropped."""
         loc = cite.get("locator")
         if loc is None or loc == "":
             return
         loc = str(loc).strip()
         item = self.items.get(cite["id"]) or {}
-        if (not cite.get("label") or cite.get("label") == "page") and item.get("type") not in (
-                "bill", "gazette", "legislation", "regulation", "treaty"):
-            m = _LOCATOR_LABEL.match(loc)
+        if item.get("type") not in ("bill", "gazette", "legislation", "regulation", "treaty"):
+            m = LOCATOR_LABEL.match(loc)
             if m:
-                label = _LOCATOR_ABBREVIATIONS.get(m.group(1))
+                label = LOCATOR_ABBREVIATIONS.get(m.group(1))
                 if label and self.engine.locale.has_term(label):
                     cite["label"] = label
                     loc = m.group(2)
@@ -1001,15 +1001,6 @@ class _GroupDisambiguator:
                 break
         self.lists[0] = [self.better, []]
 
-
-_LOCATOR_ABBREVIATIONS = {
-    "vrs": "verse", "sv": "sub-verbo", "op": "opus", "app": "appendix", "art": "article",
-    "bk": "book", "ch": "chapter", "col": "column", "fig": "figure", "fol": "folio",
-    "n": "note", "l": "line", "no": "issue", "p": "page", "pp": "page", "para": "paragraph",
-    "pt": "part", "r": "rule", "sec": "section", "supp": "supplement", "tbl": "table",
-    "tit": "title", "vol": "volume",
-}
-_LOCATOR_LABEL = re.compile(r"^(%s)\.\s+(.*)$" % "|".join(sorted(_LOCATOR_ABBREVIATIONS, key=len, reverse=True)), re.S)
 
 _POSITION_FIELDS = ("position", "first-reference-note-number", "near-note")
 
