@@ -112,8 +112,12 @@ class Disamb:
 # helpers
 
 
+# formatting nests as citeproc-js writes it, outermost first: <sup><u><b><small-caps><i>
+_FMT_ORDER = tuple(reversed(FORMAT_KEYS))
+
+
 def _fmt(el) -> tuple:
-    return tuple((k, el.get(k)) for k in FORMAT_KEYS if el.get(k))
+    return tuple((k, el.get(k)) for k in _FMT_ORDER if el.get(k))
 
 
 def wrap(child: Child | None, el: "Element") -> Child | None:
@@ -466,7 +470,7 @@ class DatePart:
         self.form = attrs.get("form", default_form)
         self.prefix = attrs.get("prefix", "")
         self.suffix = attrs.get("suffix", "")
-        self.fmt = tuple((k, attrs[k]) for k in FORMAT_KEYS if attrs.get(k))
+        self.fmt = tuple((k, attrs[k]) for k in _FMT_ORDER if attrs.get(k))
         self.text_case = attrs.get("text-case")
         self.strip_periods = attrs.get("strip-periods") == "true"
         self.range_delimiter = attrs.get("range-delimiter", "\u2013")
