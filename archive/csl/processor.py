@@ -570,6 +570,8 @@ class Document:
                                           predecessor=_predecessor(i, c.get("prefix")))
             if node is not None:
                 node = self._cite_affixes(node, c)
+            elif not c.get("suppress-author") and not c.get("author-only"):
+                node = _NO_PRINTED_FORM  # citeproc-js says so rather than print nothing
             rendered.append((c, node, ctx))
         pieces: list[Child] = []
         if collapse == "citation-number":
@@ -1001,6 +1003,8 @@ class _GroupDisambiguator:
                 break
         self.lists[0] = [self.better, []]
 
+
+_NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
 
 _POSITION_FIELDS = ("position", "first-reference-note-number", "near-note")
 
