@@ -175,7 +175,8 @@ def parse_rich(text: str) -> list[Child]:
             continue
         # straight quotes: opening if not preceded by a word character, closing otherwise
         kind = tok
-        opening = not _is_word(before) and before not in ".,;:!?)" and after not in ("", " ")
+        opening = (not _is_word(before) and (not before or before not in ".,;:!?)")
+                   and after not in ("", " "))
         if qstack and qstack[-1][1] == kind and not opening:
             quote_role[qstack[-1][0]] = "open"
             quote_role[idx] = "close"
@@ -364,43 +365,67 @@ def _prev_text_index(tokens: list, i: int) -> int:
     return j
 
 
+def _merge_punct(last: str, first: str) -> int:
+    """What happens when punctuation `first` follows punctuation `last` (citeproc-js):
+    0 both stay, 1 `first` is dropped, 2 `first` replaces `last`."""
+    if first == last:
+        return 1
+    if first == ":":
+        return 1 if last in ";!?" else 0
+    if first == ".":
+        return 1 if last in ":;!?" else 0
+    if first in "!?":
+        return 2 if last in ":;" else 0
+    return 0
+
+
+_INTO_QUOTE = ".,!?"
+
+
 def _fix_punctuation(tokens: list, punct_in_quote: bool) -> list:
-    """Collapse doubled punctuation across token seams and move periods and commas inside
-    closing quotes when the locale asks."""
+    """Collapse spaces and doubled punctuation across token seams and move punctuation
+    inside closing quotes when the locale asks."""
     toks = [list(t) for t in tokens]
     for i, tok in enumerate(toks):
         if tok[0] != T_TEXT or not tok[1]:
             continue
         first = tok[1][0]
-        if first not in _ALL_PUNCT:
+        if first == " ":
+            # a space at a seam after a space collapses (citeproc-js)
+            j = i - 1
+            while j >= 0 and (toks[j][0] != T_TEXT and toks[j][1][0] != "display"
+                              or toks[j][0] == T_TEXT and not toks[j][1]):
+                j -= 1
+            if j >= 0 and toks[j][0] == T_TEXT and toks[j][1].endswith(" "):
+                tok[1] = tok[1].lstrip(" ")
             continue
-        j = i - 1
-        crossed_quote = False
-        while j >= 0 and toks[j][0] != T_TEXT:
-            if toks[j][0] == T_CLOSE and toks[j][1][0] == "quote":
-                crossed_quote = True
-            if toks[j][0] == T_OPEN:
-                j = -1
+        while tok[1] and tok[1][0] in _ALL_PUNCT:
+            first = tok[1][0]
+            j = i - 1
+            crossed_quote = False
+            while j >= 0 and (toks[j][0] != T_TEXT or not toks[j][1]):
+                if toks[j][0] == T_CLOSE and toks[j][1][0] == "quote":
+                    crossed_quote = True
+                if toks[j][0] == T_OPEN:
+                    j = -1
+                    break
+                j -= 1
+            if j < 0:
                 break
-            j -= 1
-        if j < 0 or not toks[j][1]:
-            continue
-        prev = toks[j][1]
-        last = prev[-1]
-        # doubled punctuation
-        if last in _ALL_PUNCT:
-            if first == last or (last in _END_PUNCT and first == "."):
+            prev = toks[j][1]
+            last = prev[-1]
+            action = _merge_punct(last, first) if last in _ALL_PUNCT else 0
+            if action == 1:
                 tok[1] = tok[1][1:]
                 continue
-        if crossed_quote and punct_in_quote and first in ".,":
-            if (last in _END_PUNCT and first == ".") or (last == "," and first == ","):
-                tok[1] = tok[1][1:]
-            elif last in ",;:" and first == ".":
-                toks[j][1] = prev[:-1] + "."
-                tok[1] = tok[1][1:]
-            else:
+            if action == 2:
+                toks[j][1] = prev[:-1]
+                continue
+            if crossed_quote and punct_in_quote and first in _INTO_QUOTE:
                 toks[j][1] = prev + first
                 tok[1] = tok[1][1:]
+                continue
+            break
     return [tuple(t) for t in toks if not (t[0] == T_TEXT and t[1] == "")]
 
 
@@ -453,8 +478,7 @@ class HtmlFormatter(Formatter):
     }
 
     def escape(self, text):
-        return (text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
-                .replace("\u00a0", "&#160;"))
+        return (text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;"))
 
     def open(self, key, value):
         if key == "display":
