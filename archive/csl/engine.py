@@ -112,7 +112,8 @@ def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True)
     else:
         holder = child
     if case == "title" and item_text:
-        lang = str(ctx.item.get("language") or "")
+        # an item without a language is in the style's locale
+        lang = str(ctx.item.get("language") or ctx.engine.lang or "")
         english = not lang or lang.lower().startswith("en")
     else:
         english = True
@@ -310,7 +311,8 @@ class Text(Element):
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
                 return None
-            return self.finish(rich(text) if "<" in text else text, ctx, item_text=False)
+            term = Node([rich(text) if "<" in text else text], tag="term")
+            return self.finish(term, ctx, item_text=False)
         if self.value is not None:
             return self.finish(rich(self.value), ctx, item_text=False)
         return None

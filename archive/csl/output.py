@@ -134,6 +134,10 @@ def _is_word(ch: str) -> bool:
     return bool(ch) and bool(_WORDCHAR.match(ch))
 
 
+# typed curly quotes keep their level at the outer level (citeproc-js)
+_TYPED_QUOTE_TAG = {"\u201c": "q2", "\u2018": "q1"}
+
+
 def parse_rich(text: str) -> list[Child]:
     """Parse the markup and quotes CSL-JSON strings may carry into nodes.
 
@@ -155,6 +159,8 @@ def parse_rich(text: str) -> list[Child]:
             continue
         before = parts[idx - 1][-1:] if parts[idx - 1] else (parts[idx - 2][-1:] if idx >= 2 else "")
         after = parts[idx + 1][:1] if idx + 1 < n and parts[idx + 1] else ""
+        if not after and idx + 2 < n and parts[idx + 2][:1] == "<":
+            after = "<"  # a tag right after the mark
         if tok in ("'", "\u2019") and _is_word(before) and (_is_word(after) or after == ""):
             if _is_word(after) or not any(k in ("'", "\u2018") for _, k in qstack):
                 quote_role[idx] = "apos"
@@ -173,17 +179,18 @@ def parse_rich(text: str) -> list[Child]:
             else:
                 quote_role[idx] = "apos" if kind == "'" else "literal"
             continue
-        # straight quotes: opening if not preceded by a word character, closing otherwise
+        # straight quotes: a closer needs a non-space before it, an opener a non-space after
         kind = tok
-        opening = (not _is_word(before) and (not before or before not in ".,;:!?)")
-                   and after not in ("", " "))
-        if qstack and qstack[-1][1] == kind and not opening:
+        can_close = bool(qstack) and qstack[-1][1] == kind and bool(before) and not before.isspace()
+        can_open = (not _is_word(before) and (not before or before not in ".,;:!?)")
+                    and bool(after) and not after.isspace())
+        if can_close and (not can_open or not _is_word(after)):
             quote_role[qstack[-1][0]] = "open"
             quote_role[idx] = "close"
             qstack.pop()
-        elif opening:
+        elif can_open:
             qstack.append((idx, kind))
-        elif qstack and qstack[-1][1] == kind:
+        elif can_close:
             quote_role[qstack[-1][0]] = "open"
             quote_role[idx] = "close"
             qstack.pop()
@@ -231,13 +238,16 @@ def parse_rich(text: str) -> list[Child]:
             continue
         if role == "open":
             # typed curly double quotes stay double at the outer level (citeproc-js)
-            node = Node(quotes=True, tag="q2" if parts[idx] == "\u201c" else "q")
+            node = Node(quotes=True, tag=_TYPED_QUOTE_TAG.get(parts[idx], "q"))
             cur.children.append(node)
             stack.append((cur, "q", idx))
             cur = node
             continue
         if role == "close":
             if stack:
+                if idx + 1 < n and parts[idx + 1][:1] in _ALL_PUNCT and parts[idx + 1]:
+                    # punctuation typed after the quote stays outside it (citeproc-js)
+                    cur.tag += "x"
                 cur = stack.pop()[0]
             continue
         if idx not in tag_match:
@@ -245,11 +255,14 @@ def parse_rich(text: str) -> list[Child]:
             continue
         if part in _OPEN_TAGS or part.startswith("<span"):
             if part in _OPEN_TAGS:
-                node = Node(fmt=(_OPEN_TAGS[part][1],), tag=_OPEN_TAGS[part][0])
+                kind = _OPEN_TAGS[part][0]
+                # small caps, superscript and subscript keep their case (citeproc-js)
+                node = Node(fmt=(_OPEN_TAGS[part][1],), tag=kind,
+                            nocase=kind in ("sc", "sup", "sub"))
             elif "nocase" in part:
                 node = Node(nocase=True, tag="nocase")
             elif "small-caps" in part:
-                node = Node(fmt=((FONT_VARIANT, "small-caps"),), tag="sc")
+                node = Node(fmt=((FONT_VARIANT, "small-caps"),), tag="sc", nocase=True)
             elif "italic" in part:
                 node = Node(fmt=((FONT_STYLE, "italic"),), tag="i")
             else:
@@ -319,7 +332,13 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_OPEN, (key, eff)))
         opened.append((key, eff))
     if child.quotes:
-        level = 2 if (child.tag == "q2" and qdepth == 0) else qdepth % 2
+        tag = child.tag or ""
+        if qdepth == 0 and tag.startswith("q2"):
+            level = 2
+        elif qdepth == 0 and tag.startswith("q1"):
+            level = 3
+        else:
+            level = qdepth % 2
         out.append((T_OPEN, ("quote", level)))
         opened.append(("quote", level))
         qdepth += 1
@@ -335,6 +354,8 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         if tok[0] == "display":
             continue
         out.append((T_CLOSE, tok))
+    if child.quotes and child.tag and child.tag.endswith("x"):
+        out.append((T_OPEN, ("nomove", 0)))
     for key, prev in saved.items():
         active[key] = prev
     if parens:
@@ -577,9 +598,13 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
         elif val[0] == "quote":
             if val[1] == 2:
                 mark = "\u201c" if kind == T_OPEN else "\u201d"
+            elif val[1] == 3:
+                mark = "\u2018" if kind == T_OPEN else "\u2019"
             else:
                 mark = quotes[0 if val[1] == 0 else 2] if kind == T_OPEN else quotes[1 if val[1] == 0 else 3]
             out.append(formatter.escape(mark))
+        elif val[0] == "nomove":
+            continue
         elif kind == T_OPEN:
             out.append(formatter.open(*val))
         else:

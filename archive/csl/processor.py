@@ -417,9 +417,11 @@ class Document:
         group_delim = attrs.get("cite-group-delimiter", ", ")
         after_collapse = attrs.get("after-collapse-delimiter", delim)
         rendered = []
-        for c in cites:
+        for i, c in enumerate(cites):
             node, ctx = self._render_item(c["id"], "citation", c)
             if node is not None:
+                if e.is_note and _starts_sentence(c, i == 0):
+                    _capitalize_leading_term(node)
                 node = self._cite_affixes(node, c)
             rendered.append((c, node, ctx))
         pieces: list[Child] = []
@@ -429,12 +431,14 @@ class Document:
             pieces = self._collapse_names(rendered, collapse, delim, group_delim, after_collapse)
         else:
             joined: list[Child] = []
-            for i, (_, node, _) in enumerate(rendered):
+            prev_cite = None
+            for i, (c, node, _) in enumerate(rendered):
                 if node is None:
                     continue
                 if joined:
-                    joined.append(delim)
+                    joined.append(_cite_delimiter(delim, prev_cite, c))
                 joined.append(node)
+                prev_cite = c
             pieces = joined
         if not pieces:
             return ""
@@ -590,3 +594,46 @@ def _suffix(i: int) -> str:
         return letters[i]
     i -= 26
     return letters[i // 26] + letters[i % 26]
+
+
+_AFFIX_PUNCT = ",.;:!?"
+
+
+def _cite_delimiter(delim: str, before: dict | None, after: dict) -> str:
+    """The layout delimiter between two cites: none before a cite prefix that starts with
+    punctuation, and without its punctuation after a cite suffix that ends with some
+    (citeproc-js)."""
+    pre = (after.get("prefix") or "").lstrip()
+    if pre[:1] in _AFFIX_PUNCT and pre:
+        return ""
+    suf = ((before or {}).get("suffix") or "").rstrip()
+    if suf and suf[-1] in _AFFIX_PUNCT:
+        return delim.lstrip(_AFFIX_PUNCT)
+    return delim
+
+
+def _starts_sentence(cite: dict, first: bool) -> bool:
+    """Whether a cite in a note begins a sentence: first in its note without a prefix, or
+    after a prefix of more than one word that ends a sentence (citeproc-js)."""
+    pre = (cite.get("prefix") or "").strip()
+    if not pre:
+        return first
+    return pre[-1] in ".!?" and any(ch.isspace() for ch in pre)
+
+
+def _capitalize_leading_term(node: Child) -> None:
+    """Capitalize a term (ibid., and ...) that opens the cite."""
+    in_term = False
+    while isinstance(node, Node):
+        if node.prefix:
+            return
+        in_term = in_term or node.tag == "term"
+        kids = [k for k in node.children if k != "" and not (isinstance(k, Node) and k.is_empty())]
+        if not kids:
+            return
+        if isinstance(kids[0], str):
+            if in_term and kids[0][:1].islower():
+                idx = node.children.index(kids[0])
+                node.children[idx] = kids[0][0].upper() + kids[0][1:]
+            return
+        node = kids[0]
