@@ -121,6 +121,14 @@ def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True)
     if not lv:
         return child
     runs = [(n.children[i], prot) for n, i, prot in lv]
+    if case in ("uppercase", "lowercase") and \
+            str(ctx.item.get("language") or "")[:2].lower() in ("tr", "az"):
+        # Turkic dotted and dotless i
+        if case == "uppercase":
+            runs = [(t if p else t.replace("i", "\u0130"), p) for t, p in runs]
+        else:
+            runs = [(t if p else t.replace("I", "\u0131").replace("\u0130", "i"), p)
+                    for t, p in runs]
     out = textcase.apply_case(runs, case, english=english)
     for (n, i, _), text in zip(lv, out):
         n.children[i] = text
@@ -304,7 +312,16 @@ class Text(Element):
             macro = eng.macro(self.macro)
             if macro is None:
                 return None
-            return self.finish(macro.render(ctx), ctx)
+            # a macro behaves as a group: it vanishes when it calls variables and none of
+            # them renders (citeproc-js)
+            called, rendered = ctx.called, ctx.rendered
+            ctx.called = ctx.rendered = 0
+            content = macro.render(ctx)
+            inner_called, inner_rendered = ctx.called, ctx.rendered
+            ctx.called, ctx.rendered = called + inner_called, rendered + inner_rendered
+            if inner_called and not inner_rendered:
+                return None
+            return self.finish(content, ctx)
         if self.variable is not None:
             return self.finish(eng.render_variable(ctx, self.variable, self.form), ctx)
         if self.term is not None:
@@ -338,7 +355,7 @@ class Number(Element):
         ctx.rendered_vars.append(self.variable)
         value = str(value)
         if not csl_numbers.is_numeric(value):
-            return self.finish(rich(value), ctx)
+            return self.finish(value, ctx)  # no markup in number variables (citeproc-js)
         text = eng.format_number(value, self.form, self.variable)
         return self.finish(text, ctx)
 
@@ -461,6 +478,15 @@ class Date(Element):
         parts, delim = self._part_list(eng)
         if not value.start[0] and not value.start[1]:
             return None
+        if ctx.sorting:
+            # in a sort key a date sorts by its value, to the precision it shows
+            names = {p.name for p in parts}
+            key = value.sort_key()
+            if key:
+                ctx.rendered += 1
+                ctx.rendered_vars.append(self.variable)
+                keep = 6 + (2 if "month" in names else 0) + (2 if "day" in names else 0)
+                return "".join(key[i:i + keep] for i in range(0, len(key), 10))
         out = eng.render_date(ctx, value, parts, delim, self.variable)
         if out is None:
             return None
@@ -680,6 +706,7 @@ def _name_opts(*elements) -> dict:
     return opts
 
 
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _GIVEN_SPLIT = re.compile(r"(\s+|-|\u2010)")
 
 
@@ -1188,6 +1215,8 @@ class Engine:
         def part(text: str, which: str) -> Child | None:
             if not text:
                 return None
+            if "'" in text:
+                text = _APOSTROPHE.sub("\u2019", text)  # D'Arcus -> D’Arcus (citeproc-js)
             p = parts.get(which)
             if p is None:
                 return text

@@ -119,7 +119,8 @@ class DateValue:
             return ""
         def one(p):
             y, m, d = p
-            return "%s%05d%02d%02d" % ("-" if y < 0 else "+", y + 50000 if y < 0 else y, m % 20, d)
+            # years BC sort before years AD
+            return "%s%05d%02d%02d" % ("0" if y < 0 else "1", y + 50000 if y < 0 else y, m % 20, d)
         k = one(self.start)
         if self.end:
             k += one(self.end)

@@ -112,7 +112,7 @@ def map_text(child: Child, fn) -> Child:
 
 _TAG_RE = re.compile(
     r'(<i>|</i>|<b>|</b>|<sc>|</sc>|<sup>|</sup>|<sub>|</sub>|<em>|</em>|<strong>|</strong>'
-    r'|<span\s+style="font-variant:\s*small-caps;?">|<span\s+class="nocase">'
+    r'|<span\s+style="font-variant:\s*small-caps;?">|<span\s+class="nocase">|<span\s+class="nodecor">'
     r'|<span\s+style="font-style:\s*italic;?">|<span\s+style="font-weight:\s*bold;?">|</span>'
     r'|"|\u201c|\u201d|\'|\u2018|\u2019)'
 )
@@ -127,6 +127,8 @@ _OPEN_TAGS = {
 }
 _CLOSE_TAGS = {"</i>": "i", "</em>": "em", "</b>": "b", "</strong>": "strong", "</sc>": "sc",
                "</sup>": "sup", "</sub>": "sub", "</span>": "span"}
+# <span class="nodecor">: upright, roman, normal weight inside whatever surrounds it
+_NODECOR = ((FONT_STYLE, "normal"), (FONT_VARIANT, "normal"), (FONT_WEIGHT, "normal"))
 _WORDCHAR = re.compile(r"\w", re.UNICODE)
 
 
@@ -134,6 +136,7 @@ def _is_word(ch: str) -> bool:
     return bool(ch) and bool(_WORDCHAR.match(ch))
 
 
+_GUILLEMET_SPACE = re.compile(r"(\u00ab)[ \u00a0]|[ \u00a0](\u00bb)")
 # typed curly quotes keep their level at the outer level (citeproc-js)
 _TYPED_QUOTE_TAG = {"\u201c": "q2", "\u2018": "q1"}
 
@@ -141,7 +144,10 @@ _TYPED_QUOTE_TAG = {"\u201c": "q2", "\u2018": "q1"}
 def parse_rich(text: str) -> list[Child]:
     """Parse the markup and quotes CSL-JSON strings may carry into nodes.
 
-    Unbalanced tags are kept as literal text; an apostrophe between letters becomes ’."""
+    Unbalanced tags are kept as literal text; an apostrophe between letters becomes ’;
+    a space inside typed « » becomes a narrow no-break space."""
+    if "\u00ab" in text or "\u00bb" in text:
+        text = _GUILLEMET_SPACE.sub(lambda m: m.group(1) + "\u202f" if m.group(1) else "\u202f" + m.group(2), text)
     if not any(c in text for c in "<\"'\u201c\u201d\u2018\u2019"):
         return [text]
     parts = _TAG_RE.split(text)
@@ -261,6 +267,8 @@ def parse_rich(text: str) -> list[Child]:
                             nocase=kind in ("sc", "sup", "sub"))
             elif "nocase" in part:
                 node = Node(nocase=True, tag="nocase")
+            elif "nodecor" in part:
+                node = Node(fmt=_NODECOR, tag="nodecor", nocase=True)
             elif "small-caps" in part:
                 node = Node(fmt=((FONT_VARIANT, "small-caps"),), tag="sc", nocase=True)
             elif "italic" in part:

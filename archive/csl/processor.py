@@ -442,7 +442,9 @@ class Document:
             pieces = joined
         if not pieces:
             return ""
-        body = Node(pieces, prefix=layout.prefix, suffix=layout.suffix, fmt=layout.fmt)
+        body = Node(pieces, prefix=layout.prefix, suffix=layout.suffix)
+        if layout.fmt:
+            body = Node([body], fmt=layout.fmt)  # the citation's formatting covers its affixes
         return self.serialize(body)
 
     def _cite_affixes(self, node: Child, cite: dict) -> Child:
