@@ -898,7 +898,7 @@ class Engine:
             # French typography, as citeproc-js: a narrow no-break space before : ; ! ?
             value = _FRENCH_SPACE.sub("\u202f\\1", value)
         if var in NUMBER_VARIABLES and var != "locator":
-            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "issue", "number", "edition", "version") else value
+            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "number", "edition", "version") else value
         return rich(value)
 
     # -- numbers
