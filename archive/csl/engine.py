@@ -318,9 +318,10 @@ class Text(Element):
             ctx.called = ctx.rendered = 0
             content = macro.render(ctx)
             inner_called, inner_rendered = ctx.called, ctx.rendered
-            ctx.called, ctx.rendered = called + inner_called, rendered + inner_rendered
-            if inner_called and not inner_rendered:
+            ctx.called, ctx.rendered = called + inner_called, rendered
+            if content is None or (inner_called and not inner_rendered):
                 return None
+            ctx.rendered += inner_rendered or 1  # as a group's output counts for its parent
             return self.finish(content, ctx)
         if self.variable is not None:
             return self.finish(eng.render_variable(ctx, self.variable, self.form), ctx)

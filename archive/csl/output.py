@@ -165,8 +165,6 @@ def parse_rich(text: str) -> list[Child]:
             continue
         before = parts[idx - 1][-1:] if parts[idx - 1] else (parts[idx - 2][-1:] if idx >= 2 else "")
         after = parts[idx + 1][:1] if idx + 1 < n and parts[idx + 1] else ""
-        if not after and idx + 2 < n and parts[idx + 2][:1] == "<":
-            after = "<"  # a tag right after the mark
         if tok in ("'", "\u2019") and _is_word(before) and (_is_word(after) or after == ""):
             if _is_word(after) or not any(k in ("'", "\u2018") for _, k in qstack):
                 quote_role[idx] = "apos"
@@ -188,8 +186,11 @@ def parse_rich(text: str) -> list[Child]:
         # straight quotes: a closer needs a non-space before it, an opener a non-space after
         kind = tok
         can_close = bool(qstack) and qstack[-1][1] == kind and bool(before) and not before.isspace()
+        nxt = after
+        if not nxt and idx + 2 < n and parts[idx + 2] != tok and not parts[idx + 2].startswith("</"):
+            nxt = parts[idx + 2][:1]  # an opening tag or another quote mark follows
         can_open = (not _is_word(before) and (not before or before not in ".,;:!?)")
-                    and bool(after) and not after.isspace())
+                    and bool(nxt) and not nxt.isspace())
         if can_close and (not can_open or not _is_word(after)):
             quote_role[qstack[-1][0]] = "open"
             quote_role[idx] = "close"
@@ -487,6 +488,29 @@ class TextFormatter(Formatter):
         return ""
 
 
+def _superscripts() -> dict[str, str]:
+    """Unicode superscript characters and what they raise (citeproc-js writes them as
+    <sup>x</sup> in HTML)."""
+    import unicodedata
+
+    ranges = [(0xAA, 0xAA), (0xB2, 0xB3), (0xB9, 0xBA), (0x2B0, 0x2B8), (0x2E0, 0x2E4),
+              (0x1D2C, 0x1D2E), (0x1D30, 0x1D3A), (0x1D3C, 0x1D4D), (0x1D4F, 0x1D61),
+              (0x2070, 0x2071), (0x2074, 0x207F), (0x2120, 0x2120), (0x2122, 0x2122),
+              (0x3192, 0x319F)]
+    out = {}
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            dec = unicodedata.decomposition(chr(cp))
+            if dec.startswith("<super>"):
+                out[chr(cp)] = "".join(chr(int(h, 16)) for h in dec.split()[1:])
+    out.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"})
+    return out
+
+
+_SUPERSCRIPTS = _superscripts()
+_SUPERSCRIPT_RE = re.compile("[" + "".join(sorted(_SUPERSCRIPTS)) + "]")
+
+
 class HtmlFormatter(Formatter):
     name = "html"
     _open = {
@@ -507,7 +531,10 @@ class HtmlFormatter(Formatter):
     }
 
     def escape(self, text):
-        return (text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;"))
+        text = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+        if _SUPERSCRIPT_RE.search(text):
+            text = _SUPERSCRIPT_RE.sub(lambda m: "<sup>" + _SUPERSCRIPTS[m.group()] + "</sup>", text)
+        return text
 
     def open(self, key, value):
         if key == "display":

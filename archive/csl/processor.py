@@ -324,6 +324,11 @@ class Document:
                 rest_node = Node(rest, suffix=layout.suffix, fmt=layout.fmt)
                 wrapped = Node([Node([first], display="left-margin"),
                                 Node([rest_node], display="right-inline")])
+            elif layout.suffix and _last_display(node) is not None:
+                # the layout's suffix goes inside a closing display block (citeproc-js)
+                block = _last_display(node)
+                block.children = [Node(block.children, suffix=layout.suffix)]
+                wrapped = Node([node], prefix=layout.prefix, fmt=layout.fmt)
             elif layout.prefix or layout.suffix or layout.fmt:
                 wrapped = Node([node], prefix=layout.prefix, suffix=layout.suffix, fmt=layout.fmt)
             else:
@@ -419,6 +424,8 @@ class Document:
         rendered = []
         for i, c in enumerate(cites):
             node, ctx = self._render_item(c["id"], "citation", c)
+            if node is None and not c.get("suppress-author") and not c.get("author-only"):
+                node = Node(["[CSL STYLE ERROR: reference with no printed form.]"])
             if node is not None:
                 if e.is_note and _starts_sentence(c, i == 0):
                     _capitalize_leading_term(node)
@@ -620,7 +627,8 @@ def _starts_sentence(cite: dict, first: bool) -> bool:
     pre = (cite.get("prefix") or "").strip()
     if not pre:
         return first
-    return pre[-1] in ".!?" and any(ch.isspace() for ch in pre)
+    end = pre.rstrip("\u201d\u2019\"')]")  # a sentence may end inside quotes
+    return end[-1:] in (".", "!", "?") and any(ch.isspace() for ch in pre)
 
 
 def _capitalize_leading_term(node: Child) -> None:
@@ -639,3 +647,15 @@ def _capitalize_leading_term(node: Child) -> None:
                 node.children[idx] = kids[0][0].upper() + kids[0][1:]
             return
         node = kids[0]
+
+
+def _last_display(node: Child) -> Node | None:
+    """The display block an entry ends with, if it ends with one."""
+    while isinstance(node, Node) and not node.suffix:
+        if node.display:
+            return node
+        kids = [k for k in node.children if k != "" and not (isinstance(k, Node) and k.is_empty())]
+        if not kids:
+            return None
+        node = kids[-1]
+    return None
