@@ -488,7 +488,12 @@ class Date(Element):
                 ctx.rendered_vars.append(self.variable)
                 keep = 6 + (2 if "month" in names else 0) + (2 if "day" in names else 0)
                 return "".join(key[i:i + keep] for i in range(0, len(key), 10))
-        out = eng.render_date(ctx, value, parts, delim, self.variable)
+        end_affixes = None
+        if self.form and len(parts) == 1 and (self.prefix or self.suffix):
+            # citeproc-js wraps the end of a range of a one-part localized date in the
+            # date's affixes once more: (2019–(2020))
+            end_affixes = (self.prefix, self.suffix)
+        out = eng.render_date(ctx, value, parts, delim, self.variable, end_affixes)
         if out is None:
             return None
         ctx.rendered += 1
@@ -610,7 +615,7 @@ class Names(Element):
                                 ctx.suppressed.add(v)
                             ctx.called = before_c + 1
                             ctx.rendered = before_r + 1
-                            result = self.finish(out, ctx) if not isinstance(sub, Names) else out
+                            result = self.finish(out, ctx)
                             if first_names:
                                 ctx.first_names = result
                             if hide:
@@ -707,7 +712,7 @@ def _name_opts(*elements) -> dict:
     return opts
 
 
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w|$)")
 _GIVEN_SPLIT = re.compile(r"(\s+|-|\u2010)")
 
 
@@ -830,7 +835,8 @@ class Engine:
         if var == "year-suffix":
             return ctx.disamb.year_suffix or None
         if var == "locator":
-            return ctx.cite.get("locator")
+            loc = ctx.cite.get("locator")
+            return loc.strip() if isinstance(loc, str) else loc
         if var == "first-reference-note-number":
             n = ctx.cite.get("first-reference-note-number")
             return str(n) if n else None
@@ -992,7 +998,7 @@ class Engine:
         return wrap(child, part)
 
     def render_date(self, ctx: Ctx, value: DateValue, parts: list[DatePart], delim: str,
-                    variable: str) -> Child | None:
+                    variable: str, end_affixes: tuple[str, str] | None = None) -> Child | None:
         start = value.start
         end = value.end
         if end is not None:
@@ -1032,7 +1038,11 @@ class Engine:
                             first = b[0]
                             b[0] = Node(first.children, suffix=first.suffix, fmt=first.fmt,
                                         quotes=first.quotes)
-                        out.append(Node([Node(a, delimiter=delim), rng_delim, Node(b, delimiter=delim)]))
+                        end_node = Node(b, delimiter=delim)
+                        if end_affixes and b:
+                            end_node = Node([end_node], prefix=end_affixes[0], suffix=end_affixes[1],
+                                            tag="verbatim-affixes")
+                        out.append(Node([Node(a, delimiter=delim), rng_delim, end_node]))
                     else:
                         t = self._date_part_text(ctx, p, start, value, variable)
                         if t is not None:
@@ -1188,7 +1198,7 @@ class Engine:
             text: Child = rich(name.literal) if not ctx.sorting else name.literal
             fam_part = parts.get("family")
             if fam_part is not None and not ctx.sorting:
-                text = self._finish_part(name.literal, fam_part, ctx) or text
+                text = self._finish_part(text, fam_part, ctx) or text
             return text
         form = opts.get("form") or "long"
         if level and form == "short":
@@ -1218,10 +1228,11 @@ class Engine:
                 return None
             if "'" in text:
                 text = _APOSTROPHE.sub("\u2019", text)  # D'Arcus -> D’Arcus (citeproc-js)
+            child: Child = rich(text) if "<" in text else text  # markup in a name
             p = parts.get(which)
             if p is None:
-                return text
-            return self._finish_part(text, p, ctx)
+                return child
+            return self._finish_part(child, p, ctx)
 
         def join_particle(a: str, b: str) -> str:
             if not a:

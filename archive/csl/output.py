@@ -312,7 +312,7 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_OPEN, ("display", child.display)))
         opened.append(("display", child.display))
     prefix, suffix = child.prefix, child.suffix
-    parens = prefix.endswith("(") and suffix.startswith(")")
+    parens = prefix.endswith("(") and suffix.startswith(")") and child.tag != "verbatim-affixes"
     if parens:
         if active.get("(", 0):
             # parentheses inside parentheses become brackets
@@ -426,7 +426,7 @@ def _fix_punctuation(tokens: list, punct_in_quote: bool) -> list:
             while j >= 0 and (toks[j][0] != T_TEXT and toks[j][1][0] != "display"
                               or toks[j][0] == T_TEXT and not toks[j][1]):
                 j -= 1
-            if j >= 0 and toks[j][0] == T_TEXT and toks[j][1].endswith(" "):
+            if j >= 0 and toks[j][0] == T_TEXT and toks[j][1].endswith((" ", "\u00a0")):
                 tok[1] = tok[1].lstrip(" ")
             continue
         while tok[1] and tok[1][0] in _ALL_PUNCT:
@@ -626,6 +626,13 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
     tokens: list = []
     _flatten(child, tokens, 0, {})
     tokens = _fix_punctuation(tokens, punct_in_quote)
+    if (len(tokens) > 1 and tokens[0][0] == T_OPEN and tokens[0][1][0] == "display"
+            and tokens[1][0] == T_TEXT and tokens[1][1][:1].isspace()):
+        # space that opens the first display block goes before it (citeproc-js)
+        text = tokens[1][1]
+        body = text.lstrip()
+        tokens = [(T_TEXT, text[:len(text) - len(body)]), tokens[0]] + \
+            ([(T_TEXT, body)] if body else []) + tokens[2:]
     out = []
     for kind, val in tokens:
         if kind == T_TEXT:
