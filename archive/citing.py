@@ -37,6 +37,7 @@ class Section:
 
     style: ResolvedStyle
     entries: list[str]
+    empty: list[str] = field(default_factory=list)  # ids the style renders as nothing
 
 
 @dataclass
@@ -215,7 +216,8 @@ def _details(problems: list[str]) -> list[str]:
 
 
 def render(style: ResolvedStyle, items: list[dict[str, Any]], *, mode: str = "bibliography",
-           fmt: str = "text", locale: str | None = None) -> list[str]:
+           fmt: str = "text", locale: str | None = None,
+           empty: list[str] | None = None) -> list[str]:
     """One style's entries: the bibliography (in the style's order), or one citation per
     item in the order given, cited as one document (so 2022a/2022b, subsequent forms and
     ibid. behave as in a paper)."""
@@ -243,6 +245,9 @@ def render(style: ResolvedStyle, items: list[dict[str, Any]], *, mode: str = "bi
             proc = Processor(csl_style, unique, locale=locale or own, fmt=fmt)
             if mode == "bibliography":
                 entries = proc.bibliography()
+                if empty is not None:
+                    shown = set(proc.bibliography_ids)
+                    empty.extend(i["id"] for i in unique if i["id"] not in shown)
             else:
                 entries = proc.citations([[{"id": i["id"]}] for i in items])
         except StyleError as exc:
@@ -319,8 +324,11 @@ def cite(archive: Any, ids: list[str], *, all_records: bool = False,
     locale = check_locale(locale)
     resolved, headed = resolve_styles(list(styles or []), archive.root)
     items, problems = load_items(archive, ids, all_records, keep_going, progress_factory)
-    sections = [Section(s, render(s, items, mode=mode, fmt=fmt, locale=locale))
-                for s in resolved]
+    sections = []
+    for s in resolved:
+        empty: list[str] = []
+        sections.append(Section(s, render(s, items, mode=mode, fmt=fmt, locale=locale,
+                                          empty=empty), empty))
     text = assemble(sections, fmt, headed, mode) if items else ""
     return Citations(text=text, sections=sections, problems=problems,
                      count=len({i["id"] for i in items}))

@@ -779,6 +779,10 @@ def cite_cmd(
                          progress_factory=progress_factory("Indexing records"))
     if result.count == 0 and not result.problems:
         err("no records to cite: the archive is empty")
+    for section in result.sections:
+        if section.empty:
+            err(f"note: {section.style.name} renders nothing for {', '.join(section.empty)} "
+                "(too little in the record for this style), so it has no entry")
     if output is not None:
         citing.write_output(output, result.text)
         err(f"Wrote {result.count} record(s) in {len(result.sections)} style(s) to {output}")

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,14 @@ class Oracle:
         self.timeout = timeout
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
+        self._stderr = None
 
     def _start(self) -> subprocess.Popen:
         if self._proc is None or self._proc.poll() is not None:
+            self._stderr = tempfile.TemporaryFile()
             self._proc = subprocess.Popen(
                 ["node", str(RENDER_JS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, text=True, encoding="utf-8", bufsize=1)
+                stderr=self._stderr, text=True, encoding="utf-8", bufsize=1)
         return self._proc
 
     def request(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -100,11 +103,13 @@ class Oracle:
                 proc.stdin.flush()
                 line = proc.stdout.readline()
             except (BrokenPipeError, OSError) as exc:
+                detail = self._stderr_tail()
                 self.close()
-                raise OracleError(f"citeproc-js process failed: {exc}") from None
+                raise OracleError(f"citeproc-js process failed: {exc}: {detail}") from None
         if not line:
+            detail = self._stderr_tail()
             self.close()
-            raise OracleError("citeproc-js process exited without an answer")
+            raise OracleError(f"citeproc-js process exited without an answer: {detail}")
         return json.loads(line)
 
     def _entries(self, request: dict[str, Any]) -> list[str]:
@@ -127,6 +132,12 @@ class Oracle:
         return self._entries({"style": str(style), "items": items, "lang": lang,
                               "mode": "citation", "format": fmt, "clusters": clusters})
 
+    def _stderr_tail(self) -> str:
+        if self._stderr is None:
+            return ""
+        self._stderr.seek(0)
+        return self._stderr.read().decode("utf-8", "replace")[-2000:]
+
     def close(self) -> None:
         proc, self._proc = self._proc, None
         if proc is not None:
@@ -140,6 +151,9 @@ class Oracle:
                 proc.kill()
                 proc.wait()
             proc.stdout.close()
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
 
     def __enter__(self) -> Oracle:
         return self

@@ -531,3 +531,22 @@ def test_cite_as_a_user_runs_it():
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines()[0] == "== gfj: GFJ house style (commentaries) =="
     assert json.loads(json.dumps(res.stdout))  # text, no stray bytes
+
+
+def test_a_record_the_style_renders_as_nothing_gets_no_entry_and_a_note(cli, two):
+    """citeproc-js prints no entry for an item its style renders as nothing; we do the
+    same, and say so on stderr instead of printing an empty line."""
+    root, okazaki = two
+    (root / "styles" / "publisher-only.csl").write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        "<info><id>publisher-only</id><title>Publisher only</title>"
+        "<updated>2026-11-27T00:00:00+00:00</updated></info>"
+        '<citation><layout><text variable="title"/></layout></citation>'
+        '<bibliography><layout><text variable="publisher"/></layout></bibliography></style>',
+        encoding="utf-8")
+    data = cli(root, "show", okazaki, "--json").stdout
+    assert '"publisher"' not in data  # the OKAZAKI record has no publisher
+    res = cli(root, "cite", SEED_ID, okazaki, "--style", "publisher-only")
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.splitlines() == ["The Global Forum of Japan"]
+    assert f"renders nothing for {okazaki}" in res.stderr

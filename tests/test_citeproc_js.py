@@ -139,7 +139,8 @@ def html_entries(text: str) -> list[str]:
 
 
 def text_entries(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip()]
+    """One entry per line; a blank line between entries is an (empty) entry."""
+    return text.strip("\n").split("\n") if text.strip() else []
 
 
 def first_difference(ours: str, theirs: str) -> str:
@@ -291,6 +292,7 @@ class Comparer:
     def _run(self, alias: str, kind: str) -> Outcome:
         path, lang = resolve_style(alias)
         mode, fmt = kind.split("-")
+        empty: list[str] = []
         if mode == "bibliography":
             code, stdout, stderr = self.archive("cite", "--all", "--style", alias,
                                                 "--format", fmt)
@@ -306,6 +308,7 @@ class Comparer:
                 answer = self.js.request({"style": str(path), "items": by_id, "lang": lang,
                                           "mode": "bibliography", "format": fmt})
                 theirs, js_ids = answer.get("entries", []), answer.get("ids", [])
+                empty = answer.get("empty", [])
                 if fmt == "html":
                     theirs = html_entries("".join(theirs))
             else:
@@ -317,6 +320,9 @@ class Comparer:
             answer, theirs, js_ids = {"error": str(exc)}, [], []
         compare = compare_bibliography if mode == "bibliography" else compare_citations
         out = compare(alias, kind, ours, theirs, js_ids)
+        if empty and len(ours) != len(theirs):
+            out.errors.append("citeproc-js renders nothing for (so prints no entry for) "
+                              + ", ".join(empty))
         if code != 0:
             out.errors.append(f"archive cite exited {code}: {stderr.strip()[-1500:]}")
         if "error" in answer:

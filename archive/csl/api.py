@@ -97,6 +97,12 @@ class Processor:
             raise StyleError(f"style {self.style.id or self.style.source} has no bibliography")
         return self.document.bibliography()
 
+    @property
+    def bibliography_ids(self) -> list[str]:
+        """The item of each entry of the last bibliography (an item the style renders as
+        nothing has no entry, as in citeproc-js)."""
+        return list(self.document.bibliography_ids)
+
     def citations(self, clusters: list[list[dict[str, Any]]],
                   note_indexes: list[int] | None = None) -> list[str]:
         return self.document.citations(clusters, note_indexes)

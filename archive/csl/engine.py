@@ -15,7 +15,7 @@ from . import numfmt as csl_numbers
 from . import textcase
 from .items import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, DateValue, Name
 from .locale import CSL, LocaleData
-from .output import FORMAT_KEYS, Child, Node, leaves, map_text, plain, rich
+from .output import FORMAT_KEYS, Child, Node, cjk_only, leaves, map_text, plain, rich
 
 # Cite positions
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = 0, 1, 2, 3
@@ -37,7 +37,7 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars")
+                 "in_substitute", "rendered_vars", "subst_parent")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -60,6 +60,7 @@ class Ctx:
         self.only_first_names = False
         self.in_substitute = False
         self.rendered_vars: list[str] = []
+        self.subst_parent: "Names | None" = None
 
 
 class Disamb:
@@ -146,11 +147,11 @@ def flatten_children(children: list) -> list:
     for c in children:
         if c is None:
             continue
-        if isinstance(c, Node) and c.tag == "choose":
-            out.extend(flatten_children(c.children))
-        elif isinstance(c, str):
+        if c.__class__ is str:
             if c:
                 out.append(c)
+        elif c.tag == "choose":
+            out.extend(c.children)  # already flattened, never empty
         elif not c.is_empty():
             out.append(c)
     return out
@@ -240,6 +241,10 @@ class If(Element):
                      "type", "variable"):
             v = el.get(attr)
             if v is not None:
+                if attr == "type" and self.match == "all" and len(v.split()) > 1:
+                    # an item has one type: citeproc-js reads several as "any of these"
+                    self.conds.append(("types", frozenset(v.split())))
+                    continue
                 for tok in v.split():
                     self.conds.append((attr, tok))
 
@@ -255,6 +260,8 @@ class If(Element):
         item = ctx.item
         if attr == "type":
             return item.get("type") == tok
+        if attr == "types":
+            return item.get("type") in tok
         if attr == "variable":
             return bool(ctx.engine.variable_value(ctx, tok))
         if attr == "is-numeric":
@@ -324,7 +331,12 @@ class Text(Element):
             ctx.rendered += inner_rendered or 1  # as a group's output counts for its parent
             return self.finish(content, ctx)
         if self.variable is not None:
-            return self.finish(eng.render_variable(ctx, self.variable, self.form), ctx)
+            content = eng.render_variable(ctx, self.variable, self.form)
+            if content is not None and self.fmt and _ITALIC in self.fmt and cjk_only(content):
+                # citeproc-js does not slant a variable written in a CJK script (a group
+                # around it still may)
+                return self._finish_upright(content, ctx)
+            return self.finish(content, ctx)
         if self.term is not None:
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
@@ -334,6 +346,19 @@ class Text(Element):
         if self.value is not None:
             return self.finish(rich(self.value), ctx, item_text=False)
         return None
+
+
+    def _finish_upright(self, content: Child, ctx: Ctx) -> Child | None:
+        if self.text_case:
+            content = apply_case(content, self.text_case, ctx)
+        if self.strip_periods:
+            content = strip_periods(content)
+        fmt = tuple(f for f in self.fmt if f != _ITALIC)
+        return Node([content], prefix=self.prefix, suffix=self.suffix, fmt=fmt,
+                    quotes=self.quotes, display=self.display)
+
+
+_ITALIC = ("font-style", "italic")
 
 
 class Number(Element):
@@ -571,6 +596,10 @@ class Names(Element):
 
     def render(self, ctx: Ctx, inherit: "Names | None" = None) -> Child | None:
         eng = ctx.engine
+        if inherit is None and ctx.in_substitute and self.name is None:
+            # a names element anywhere in <substitute> (in a choose too) takes the
+            # substituted element's name, et-al and label
+            inherit = ctx.subst_parent
         name_el = self.name or (inherit.name if inherit else None)
         et_al = self.et_al or (inherit.et_al if inherit else None)
         label = self.label if self.label or not inherit else inherit.label
@@ -599,7 +628,9 @@ class Names(Element):
             if self.substitute is not None:
                 ctx.called -= 1
                 was = ctx.in_substitute
+                was_parent = ctx.subst_parent
                 ctx.in_substitute = True
+                ctx.subst_parent = self
                 try:
                     for sub in self.substitute.children:
                         before_c, before_r = ctx.called, ctx.rendered
@@ -623,6 +654,7 @@ class Names(Element):
                             return result
                 finally:
                     ctx.in_substitute = was
+                    ctx.subst_parent = was_parent
                 ctx.called += 1
             return None
         ctx.rendered += 1
@@ -712,7 +744,6 @@ def _name_opts(*elements) -> dict:
     return opts
 
 
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w|$)")
 _GIVEN_SPLIT = re.compile(r"(\s+|-|\u2010)")
 
 
@@ -898,6 +929,8 @@ class Engine:
         if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
+        if var == "locator":
+            return rich(csl_numbers.page_range(value, None))  # other locators: ranges get a dash
         if var in NO_RICH:
             return value
         lang = ctx.item.get("language")
@@ -1226,8 +1259,6 @@ class Engine:
         def part(text: str, which: str) -> Child | None:
             if not text:
                 return None
-            if "'" in text:
-                text = _APOSTROPHE.sub("\u2019", text)  # D'Arcus -> D’Arcus (citeproc-js)
             child: Child = rich(text) if "<" in text else text  # markup in a name
             p = parts.get(which)
             if p is None:

@@ -86,7 +86,7 @@ def parse_name(raw: Any) -> Name | None:
     if not isinstance(raw, dict):
         return None
     if raw.get("literal"):
-        return Name(literal=str(raw["literal"]))
+        return Name(literal=str(raw["literal"]).replace("'", "\u2019"))
     n = Name(
         family=str(raw.get("family") or "").strip(),
         given=str(raw.get("given") or "").strip(),
@@ -100,6 +100,11 @@ def parse_name(raw: Any) -> Name | None:
         return None
     if raw.get("parse-names", True) not in (False, "false"):
         _split_particles(n)
+    # straight apostrophes in names are typographic ("O’Brien", "d’Alembert")
+    for part in ("family", "given", "ndp", "dp", "suffix"):
+        value = getattr(n, part)
+        if "'" in value:
+            setattr(n, part, value.replace("'", "\u2019"))
     text = n.family + n.given
     if text and not _ROMANESQUE.search(text):
         n.cjk = bool(_CJK.search(text)) or True

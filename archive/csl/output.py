@@ -62,7 +62,13 @@ class Node:
         return f"Node([{', '.join(bits)}]{', ' if extra else ''}{', '.join(extra)})"
 
     def is_empty(self) -> bool:
-        return not any(c if isinstance(c, str) else not c.is_empty() for c in self.children)
+        for c in self.children:
+            if c.__class__ is str:
+                if c:
+                    return False
+            elif not c.is_empty():
+                return False
+        return True
 
 
 def plain(child: Child | None, quotes: bool = True) -> str:
@@ -85,7 +91,8 @@ def leaves(child: Child, protected: bool = False, out: list | None = None) -> li
     if out is None:
         out = []
     if isinstance(child, Node):
-        prot = protected or child.nocase
+        # text-case leaves nocase spans and <sc>, <sup>, <sub> markup alone (citeproc-js)
+        prot = protected or child.nocase or child.tag in ("sc", "sup", "sub")
         for i, c in enumerate(child.children):
             if isinstance(c, str):
                 out.append((child, i, prot))
@@ -262,16 +269,13 @@ def parse_rich(text: str) -> list[Child]:
             continue
         if part in _OPEN_TAGS or part.startswith("<span"):
             if part in _OPEN_TAGS:
-                kind = _OPEN_TAGS[part][0]
-                # small caps, superscript and subscript keep their case (citeproc-js)
-                node = Node(fmt=(_OPEN_TAGS[part][1],), tag=kind,
-                            nocase=kind in ("sc", "sup", "sub"))
+                node = Node(fmt=(_OPEN_TAGS[part][1],), tag=_OPEN_TAGS[part][0])
             elif "nocase" in part:
                 node = Node(nocase=True, tag="nocase")
             elif "nodecor" in part:
                 node = Node(fmt=_NODECOR, tag="nodecor", nocase=True)
             elif "small-caps" in part:
-                node = Node(fmt=((FONT_VARIANT, "small-caps"),), tag="sc", nocase=True)
+                node = Node(fmt=((FONT_VARIANT, "small-caps"),), tag="sc")
             elif "italic" in part:
                 node = Node(fmt=((FONT_STYLE, "italic"),), tag="i")
             else:
@@ -323,8 +327,6 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_TEXT, prefix))
     saved = {}
     for key, value in child.fmt:
-        if key == FONT_STYLE and value == "italic" and _cjk_only(child):
-            continue  # citeproc-js does not slant text in CJK scripts
         prev = active.get(key)
         if value == "normal" or value == "none" or value == "baseline":
             if prev in (None, "normal", "none", "baseline"):
@@ -379,7 +381,7 @@ _ROMANESQUE = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u1e
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-def _cjk_only(child: Child) -> bool:
+def cjk_only(child: Child) -> bool:
     text = plain(child, quotes=False)
     return bool(_CJK.search(text)) and not _ROMANESQUE.search(text)
 

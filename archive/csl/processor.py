@@ -30,6 +30,7 @@ class Document:
         self.disamb: dict[str, Disamb] = {k: Disamb() for k in self.order}
         self.numbers: dict[str, int] = {}
         self._sort_cache: dict = {}
+        self.bibliography_ids: list[str] = []  # the items of the last bibliography, in order
 
     # -- helpers
     def serialize(self, child: Child | None) -> str:
@@ -121,8 +122,8 @@ class Document:
         for k in keys:
             self.numbers.setdefault(k, len(self.numbers) + 1)
         bib_sort = e.bibliography_sort
-        uses_number = any(k.variable == "citation-number" for k in bib_sort) or any(
-            k.variable == "citation-number" for k in e.citation_sort)
+        # citation numbers follow the bibliography's order, unless it sorts by them
+        uses_number = any(k.variable == "citation-number" for k in bib_sort)
         if bib_sort and not uses_number:
             ordered = self.sorted_keys(keys, bib_sort, "bibliography")
             self.numbers = {k: i + 1 for i, k in enumerate(ordered)}
@@ -302,11 +303,11 @@ class Document:
         second_field = attrs.get("second-field-align")
         out = []
         prev_names: str | None = None
+        self.bibliography_ids = []
         for k in ordered:
             node, ctx = self._render_item(k, "bibliography")
-            if node is None:
-                out.append("")
-                continue
+            if node is None or (isinstance(node, Node) and node.is_empty()):
+                continue  # an item the style renders as nothing gets no entry (citeproc-js)
             if sas is not None and ctx.first_names is not None:
                 names_text = plain(ctx.first_names)
                 if prev_names is not None and names_text == prev_names and sas_rule in ("complete-all", "complete-each", "partial-each", "partial-first"):
@@ -334,6 +335,7 @@ class Document:
             else:
                 wrapped = node
             out.append(self.serialize(wrapped).strip() if self.fmt != "html" else self.serialize(wrapped))
+            self.bibliography_ids.append(k)
         return out
 
     def _substitute_author(self, node: Child, target: Child, text: str) -> Child:

@@ -10,6 +10,7 @@
 //             "mode": "bibliography" | "citation", "format": "text" | "html",
 //             "clusters": [[{"id": ...}, ...], ...]}          (citation mode)
 //   answer   {"entries": [string, ...], "ids": [item id of each entry, bibliography only],
+//             "empty": [ids of items that rendered nothing, so have no entry (bibliography)],
 //             "warnings": [citeproc-js warnings, when any]}  or  {"error": "message"}
 //
 // bibliography: every item is registered, entries come in the processor's order.
@@ -86,7 +87,13 @@ function bibliography(request) {
   if (!result) {
     throw new Error("the style has no bibliography");
   }
-  return { entries: result[1], ids: result[0].entry_ids.map((entryIds) => String(entryIds[0])) };
+  // An item that renders nothing gets no entry, but stays in entry_ids: drop it there
+  // too (so ids and entries line up) and name it under "empty".
+  const empty = new Set(result[0].bibliography_errors
+    .filter((e) => e.error_code === CSL.ERROR_NO_RENDERED_FORM)
+    .map((e) => String(e.itemID)));
+  const entryIds = result[0].entry_ids.map((one) => String(one[0]));
+  return { entries: result[1], ids: entryIds.filter((id) => !empty.has(id)), empty: [...empty] };
 }
 
 function citations(request) {
