@@ -140,7 +140,8 @@ def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True)
     else:
         holder = child
     if case == "title" and item_text:
-        lang = str(ctx.item.get("language") or "")
+        # an item without a language is in the style's locale
+        lang = str(ctx.item.get("language") or ctx.engine.lang or "")
         english = not lang or lang.lower().startswith("en")
     else:
         english = True
@@ -148,6 +149,14 @@ def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True)
     if not lv:
         return child
     runs = [(n.children[i], prot) for n, i, prot in lv]
+    if case in ("uppercase", "lowercase") and \
+            str(ctx.item.get("language") or "")[:2].lower() in ("tr", "az"):
+        # Turkic dotted and dotless i
+        if case == "uppercase":
+            runs = [(t if p else t.replace("i", "\u0130"), p) for t, p in runs]
+        else:
+            runs = [(t if p else t.replace("I", "\u0131").replace("\u0130", "i"), p)
+                    for t, p in runs]
     out = textcase.apply_case(runs, case, english=english)
     for (n, i, _), text in zip(lv, out):
         n.children[i] = text
@@ -343,14 +352,16 @@ class Text(Element):
             macro = eng.macro(self.macro)
             if macro is None:
                 return None
-            # a macro is suppressed like a group when it calls variables and all are empty
+            # a macro behaves as a group: it vanishes when it calls variables and none of
+            # them renders (citeproc-js)
             called, rendered = ctx.called, ctx.rendered
             ctx.called = ctx.rendered = 0
             content = macro.render(ctx)
             inner_called, inner_rendered = ctx.called, ctx.rendered
-            ctx.called, ctx.rendered = called + inner_called, rendered + inner_rendered
-            if inner_called and not inner_rendered:
+            ctx.called, ctx.rendered = called + inner_called, rendered
+            if content is None or (inner_called and not inner_rendered):
                 return None
+            ctx.rendered += inner_rendered or 1  # as a group's output counts for its parent
             return self.finish(content, ctx)
         if self.variable is not None:
             content = eng.render_variable(ctx, self.variable, self.form)
@@ -365,7 +376,8 @@ class Text(Element):
                 return None
             if not ctx.predecessor and not ctx.sorting and (eng.is_note or ctx.mode != "citation"):
                 text = text[:1].upper() + text[1:]
-            return self.finish(rich(text) if "<" in text else text, ctx, item_text=False)
+            term = Node([rich(text) if "<" in text else text], tag="term")
+            return self.finish(term, ctx, item_text=False)
         if self.value is not None:
             return self.finish(rich(self.value), ctx, item_text=False)
         return None
@@ -404,7 +416,7 @@ class Number(Element):
         ctx.rendered_vars.append(self.variable)
         value = str(value)
         if not csl_numbers.is_numeric(value):
-            return self.finish(rich(value), ctx)
+            return self.finish(value, ctx)  # no markup in number variables (citeproc-js)
         text = eng.format_number(value, self.form, self.variable)
         return self.finish(text, ctx)
 
@@ -532,7 +544,21 @@ class Date(Element):
         parts, delim = self._part_list(eng)
         if not value.start[0] and not value.start[1]:
             return None
-        out = eng.render_date(ctx, value, parts, delim, self.variable)
+        if ctx.sorting:
+            # in a sort key a date sorts by its value, to the precision it shows
+            names = {p.name for p in parts}
+            key = value.sort_key()
+            if key:
+                ctx.rendered += 1
+                ctx.rendered_vars.append(self.variable)
+                keep = 6 + (2 if "month" in names else 0) + (2 if "day" in names else 0)
+                return "".join(key[i:i + keep] for i in range(0, len(key), 10))
+        end_affixes = None
+        if self.form and len(parts) == 1 and (self.prefix or self.suffix):
+            # citeproc-js wraps the end of a range of a one-part localized date in the
+            # date's affixes once more: (2019–(2020))
+            end_affixes = (self.prefix, self.suffix)
+        out = eng.render_date(ctx, value, parts, delim, self.variable, end_affixes)
         if out is None:
             return None
         ctx.rendered += 1
@@ -908,7 +934,8 @@ class Engine:
         if var == "year-suffix":
             return ctx.disamb.year_suffix or None
         if var == "locator":
-            return ctx.cite.get("locator")
+            loc = ctx.cite.get("locator")
+            return loc.strip() if isinstance(loc, str) else loc
         if var == "first-reference-note-number":
             n = ctx.cite.get("first-reference-note-number")
             return str(n) if n else None
@@ -980,7 +1007,7 @@ class Engine:
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
         if var == "locator":
-            return csl_numbers.page_range(value, None)  # other locators: ranges get a dash
+            return rich(csl_numbers.page_range(value, None))  # other locators: ranges get a dash
         if var in NO_RICH:
             return value
         lang = ctx.item.get("language")
@@ -990,8 +1017,8 @@ class Engine:
         if var == "locator":
             # a range in a locator of any label takes an en dash (citeproc-js)
             value = re.sub(r"(?<=\d)\s*[-\u2013]\s*(?=\d)", "\u2013", value)
-        elif var in NUMBER_VARIABLES:
-            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "issue", "number", "edition", "version") else value
+        elif var in NUMBER_VARIABLES and var not in ("volume", "number", "edition", "version"):
+            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value)
         return rich(value)
 
     # -- numbers
@@ -1093,7 +1120,7 @@ class Engine:
         return wrap(child, part)
 
     def render_date(self, ctx: Ctx, value: DateValue, parts: list[DatePart], delim: str,
-                    variable: str) -> Child | None:
+                    variable: str, end_affixes: tuple[str, str] | None = None) -> Child | None:
         start = value.start
         end = value.end
         if end is not None:
@@ -1133,7 +1160,11 @@ class Engine:
                             first = b[0]
                             b[0] = Node(first.children, suffix=first.suffix, fmt=first.fmt,
                                         quotes=first.quotes)
-                        out.append(Node([Node(a, delimiter=delim), rng_delim, Node(b, delimiter=delim)]))
+                        end_node = Node(b, delimiter=delim)
+                        if end_affixes and b:
+                            end_node = Node([end_node], prefix=end_affixes[0], suffix=end_affixes[1],
+                                            tag="verbatim-affixes")
+                        out.append(Node([Node(a, delimiter=delim), rng_delim, end_node]))
                     else:
                         t = self._date_part_text(ctx, p, start, value, variable)
                         if t is not None:
@@ -1308,7 +1339,7 @@ class Engine:
         def fmt(text: str, which: str) -> Child | None:
             if not text:
                 return None
-            child: Child = rich(text)
+            child: Child = rich(text) if "<" in text else text  # markup in a name
             p = parts.get(which)
             if p is None:
                 return child

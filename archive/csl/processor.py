@@ -394,6 +394,11 @@ class Document:
                 rest_node = Node(rest, suffix=layout.suffix, fmt=layout.fmt)
                 wrapped = Node([Node([first], display="left-margin"),
                                 Node([rest_node], display="right-inline")])
+            elif layout.suffix and _last_display(node) is not None:
+                # the layout's suffix goes inside a closing display block (citeproc-js)
+                block = _last_display(node)
+                block.children = [Node(block.children, suffix=layout.suffix)]
+                wrapped = Node([node], prefix=layout.prefix, fmt=layout.fmt)
             elif layout.prefix or layout.suffix or layout.fmt:
                 wrapped = Node([node], prefix=layout.prefix, suffix=layout.suffix, fmt=layout.fmt)
             else:
@@ -568,10 +573,12 @@ class Document:
         for i, c in enumerate(cites):
             node, ctx = self._render_item(c["id"], "citation", c,
                                           predecessor=_predecessor(i, c.get("prefix")))
+            if node is None and not c.get("suppress-author") and not c.get("author-only"):
+                node = Node(["[CSL STYLE ERROR: reference with no printed form.]"])
             if node is not None:
+                if e.is_note and _starts_sentence(c, i == 0):
+                    _capitalize_leading_term(node)
                 node = self._cite_affixes(node, c)
-            elif not c.get("suppress-author") and not c.get("author-only"):
-                node = _NO_PRINTED_FORM  # citeproc-js says so rather than print nothing
             rendered.append((c, node, ctx))
         pieces: list[Child] = []
         if collapse == "citation-number":
@@ -1004,8 +1011,6 @@ class _GroupDisambiguator:
         self.lists[0] = [self.better, []]
 
 
-_NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
-
 _POSITION_FIELDS = ("position", "first-reference-note-number", "near-note")
 
 _NUMERIC_SORT = {"volume", "issue", "number", "edition", "chapter-number", "collection-number",
@@ -1064,3 +1069,60 @@ def _suffix(i: int) -> str:
         i, r = divmod(i - 1, 26)
         out = letters[r] + out
     return out
+
+
+
+_AFFIX_PUNCT = ",.;:!?"
+
+
+def _cite_delimiter(delim: str, before: dict | None, after: dict) -> str:
+    """The layout delimiter between two cites: none before a cite prefix that starts with
+    punctuation, and without its punctuation after a cite suffix that ends with some
+    (citeproc-js)."""
+    pre = (after.get("prefix") or "").lstrip()
+    if pre[:1] in _AFFIX_PUNCT and pre:
+        return ""
+    suf = ((before or {}).get("suffix") or "").rstrip()
+    if suf and suf[-1] in _AFFIX_PUNCT:
+        return delim.lstrip(_AFFIX_PUNCT)
+    return delim
+
+
+def _starts_sentence(cite: dict, first: bool) -> bool:
+    """Whether a cite in a note begins a sentence: first in its note without a prefix, or
+    after a prefix of more than one word that ends a sentence (citeproc-js)."""
+    pre = (cite.get("prefix") or "").strip()
+    if not pre:
+        return first
+    end = pre.rstrip("\u201d\u2019\"')]")  # a sentence may end inside quotes
+    return end[-1:] in (".", "!", "?") and any(ch.isspace() for ch in pre)
+
+
+def _capitalize_leading_term(node: Child) -> None:
+    """Capitalize a term (ibid., and ...) that opens the cite."""
+    in_term = False
+    while isinstance(node, Node):
+        if node.prefix:
+            return
+        in_term = in_term or node.tag == "term"
+        kids = [k for k in node.children if k != "" and not (isinstance(k, Node) and k.is_empty())]
+        if not kids:
+            return
+        if isinstance(kids[0], str):
+            if in_term and kids[0][:1].islower():
+                idx = node.children.index(kids[0])
+                node.children[idx] = kids[0][0].upper() + kids[0][1:]
+            return
+        node = kids[0]
+
+
+def _last_display(node: Child) -> Node | None:
+    """The display block an entry ends with, if it ends with one."""
+    while isinstance(node, Node) and not node.suffix:
+        if node.display:
+            return node
+        kids = [k for k in node.children if k != "" and not (isinstance(k, Node) and k.is_empty())]
+        if not kids:
+            return None
+        node = kids[-1]
+    return None
