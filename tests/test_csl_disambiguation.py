@@ -113,3 +113,28 @@ def test_process_citation_cluster_reports_what_an_edit_changes():
     got = p.process_citation_cluster(c0, [], [["C1", 2], ["C2", 3]])
     assert got == [(0, "Roe, Book", "C0"), (1, "Doe, Life", "C1"),
                    (2, "Doe, supra note 2", "C2")]
+
+
+def test_global_givenname_rules_follow_the_initials():
+    # citeproc-js: a family name shared by different people shows initials when initials
+    # tell some of them apart; with primary-name (not *-with-initials), full given names
+    # where initials do not
+    def st(rule):
+        return style('et-al-min="3" et-al-use-first="1" disambiguate-add-names="true" '
+                     f'disambiguate-add-givenname="true" givenname-disambiguation-rule="{rule}"',
+                     '<group delimiter=" "><names variable="author"><name form="short" '
+                     'initialize-with=". " and="text" delimiter=", "/></names>'
+                     '<date variable="issued"><date-part name="year"/></date></group>',
+                     "in-text", 'prefix="(" suffix=")" delimiter="; "')
+    p = person
+    items = [book("a", [p("Smith", "John")], 2000), book("b", [p("Smith", "Jane"), p("Lee", "Al")], 2001),
+             book("c", [p("Smith", "J. R.")], 2002),
+             book("d", [p("Jones", "Ann"), p("Lee", "Al"), p("Brown", "B")], 2003),
+             book("e", [p("Jones", "Bob"), p("Kim", "Al"), p("Brown", "B")], 2003)]
+    clusters = [[{"id": i["id"]}] for i in items]
+    assert Processor(st("primary-name-with-initials"), items).citations(clusters) == [
+        "(J. Smith 2000)", "(J. Smith and Lee 2001)", "(J. R. Smith 2002)",
+        "(A. Jones et al. 2003)", "(B. Jones et al. 2003)"]
+    assert Processor(st("primary-name"), items).citations(clusters) == [
+        "(John Smith 2000)", "(Jane Smith and Lee 2001)", "(J. R. Smith 2002)",
+        "(A. Jones et al. 2003)", "(B. Jones et al. 2003)"]

@@ -184,7 +184,8 @@ class Document:
         by: dict[str, list[str]] = {}
         namesets: dict[str, list[tuple[str, int, int]]] = {}
         for k in keys:
-            text, ctx = self._ambig_render(k, self.disamb[k])
+            # cites are grouped by their form before any given name is expanded (citeproc-js)
+            text, ctx = self._ambig_render(k, Disamb())
             namesets[k] = ctx.namesets
             by.setdefault(text, []).append(k)
         bib_pos = {k: i for i, k in enumerate(bib_order)}
@@ -272,6 +273,9 @@ class Document:
                         self.disamb[k].given_levels[(var, i)] = 1
                     elif not with_initials:
                         self.disamb[k].given_levels[(var, i)] = 2
+                    elif len(by_initials) > 1:
+                        # initials tell some of these people apart: all show them
+                        self.disamb[k].given_levels[(var, i)] = 1
 
     # -- a document edited citation by citation (citeproc-js's processCitationCluster)
     def process_citation_cluster(self, citation: dict, pre: list, post: list) -> list[tuple]:
