@@ -250,4 +250,7 @@ def normalize(item: dict[str, Any]) -> dict[str, Any]:
             out[key] = value
     if "type" not in out:
         out["type"] = "article"
+    if "container-title-short" not in out and out.get("journalAbbreviation"):
+        # CSL-JSON from Zotero names the short container title so (citeproc-js maps it)
+        out["container-title-short"] = out["journalAbbreviation"]
     return out
