@@ -27,6 +27,7 @@ NAME_OPTION_KEYS = (
     "name-form", "name-delimiter", "names-delimiter",
 )
 _FRENCH_SPACE = re.compile(r" ([:;!?])")
+_AMPERSAND = re.compile(r"\s*&\s*")
 NO_RICH = {"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN"}
 SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
 
@@ -37,7 +38,8 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars", "subst_parent")
+                 "in_substitute", "rendered_vars", "subst_parent", "predecessor", "namesets",
+                 "disamb_used", "looking", "name_list")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -60,24 +62,32 @@ class Ctx:
         self.only_first_names = False
         self.in_substitute = False
         self.rendered_vars: list[str] = []
+        self.name_list: Child | None = None  # the names (without label) a cs:names rendered last
         self.subst_parent: "Names | None" = None
+        # something was output before, in this cite or entry: a term rendered first is
+        # capitalized (citeproc-js), except in the citations of in-text styles
+        self.predecessor = True
+        self.namesets: list[tuple[str, int, int]] = []  # (variable, names shown, names)
+        self.disamb_used = 0  # disambiguate="true" tests that passed in this rendering
+        self.looking = False  # rendering a cite only to compare it (disambiguation)
 
 
 class Disamb:
     """Per-item disambiguation state."""
 
-    __slots__ = ("add_names", "given_levels", "year_suffix", "condition", "given_all")
+    __slots__ = ("names", "given_levels", "year_suffix", "condition", "given_all")
 
     def __init__(self):
-        self.add_names: int = 0  # names to show beyond et-al-use-first
+        self.names: dict[str, int] = {}  # variable -> names to show (when more than et-al's)
         self.given_levels: dict[tuple[str, int], int] = {}  # (variable, index) -> 1 initials, 2 full
         self.given_all: int = 0
         self.year_suffix: str = ""
-        self.condition: bool = False
+        # how many disambiguate="true" tests pass, in rendering order (citeproc-js counts them)
+        self.condition: int = 0
 
     def copy(self) -> "Disamb":
         d = Disamb()
-        d.add_names = self.add_names
+        d.names = dict(self.names)
         d.given_levels = dict(self.given_levels)
         d.given_all = self.given_all
         d.year_suffix = self.year_suffix
@@ -190,6 +200,7 @@ class Element:
     def finish(self, content: Child | None, ctx: Ctx, item_text: bool = True) -> Child | None:
         if content is None:
             return None
+        ctx.predecessor = True
         if self.text_case:
             content = apply_case(content, self.text_case, ctx, item_text)
         if self.strip_periods:
@@ -216,9 +227,9 @@ class Group(Element):
         return self.finish(content, ctx)
 
 
-class Macro(Element):
-    def render(self, ctx: Ctx) -> Child | None:
-        return self.render_children(ctx, "")
+class Macro(Group):
+    """A macro renders as a group does (citeproc-js): nothing when it calls variables and
+    none renders, and, when it renders, it counts as a rendered variable for its parent."""
 
 
 class Choose(Element):
@@ -291,7 +302,12 @@ class If(Element):
                 return pos != FIRST and bool(ctx.cite.get("near-note"))
             return False
         if attr == "disambiguate":
-            return ctx.disamb.condition if tok == "true" else not ctx.disamb.condition
+            if tok != "true":
+                return not ctx.disamb.condition
+            if ctx.disamb_used < ctx.disamb.condition:
+                ctx.disamb_used += 1
+                return True
+            return False
         return False
 
 
@@ -341,6 +357,8 @@ class Text(Element):
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
                 return None
+            if not ctx.predecessor and not ctx.sorting and (eng.is_note or ctx.mode != "citation"):
+                text = text[:1].upper() + text[1:]
             term = Node([rich(text) if "<" in text else text], tag="term")
             return self.finish(term, ctx, item_text=False)
         if self.value is not None:
@@ -425,7 +443,7 @@ class Label(Element):
                 m = re.match(r"\s*(\d+)", value)
                 plural = bool(m) and int(m.group(1)) > 1
             else:
-                plural = csl_numbers.is_plural(value)
+                plural = csl_numbers.is_plural(value, eng.and_word)
         else:
             plural = self.plural == "always"
         text = eng.locale.term(term, self.form, plural)
@@ -493,6 +511,8 @@ class Date(Element):
         ctx.called += 1
         if self.variable in ctx.suppressed:
             return None
+        if ctx.looking and self.variable == "accessed":
+            return None  # disambiguation never compares access dates (citeproc-js)
         value = ctx.item.get(self.variable)
         if not isinstance(value, DateValue):
             return None
@@ -621,7 +641,7 @@ class Names(Element):
         if "editor" in vs and "translator" in vs:
             ed = dict(lists)["editor"]
             tr = dict(lists)["translator"]
-            if ed == tr and eng.locale.has_term("editortranslator"):
+            if ed == tr and eng.locale.term("editortranslator"):
                 lists = [(v, n) for v, n in lists if v != "translator"]
                 lists = [("editortranslator", n) if v == "editor" else (v, n) for v, n in lists]
         if not lists:
@@ -635,12 +655,20 @@ class Names(Element):
                     for sub in self.substitute.children:
                         before_c, before_r = ctx.called, ctx.rendered
                         mark = len(ctx.rendered_vars)
+                        ctx.name_list = None
                         if isinstance(sub, Names):
                             out = sub.render(ctx, inherit=self if not sub.name else None)
                         else:
                             out = sub.render(ctx)
                         used = ctx.rendered_vars[mark:]
-                        if out is not None and not (isinstance(out, Node) and out.is_empty()):
+                        empty = out is None or (isinstance(out, Node) and out.is_empty())
+                        if empty and isinstance(sub, Text) and (sub.term is not None
+                                                                or sub.value is not None):
+                            # a term (even an empty one) ends the substitution (citeproc-js)
+                            ctx.called = before_c + 1
+                            ctx.rendered = before_r + 1
+                            return None
+                        if not empty:
                             ctx.in_substitute = was
                             for v in used:
                                 ctx.suppressed.add(v)
@@ -648,7 +676,9 @@ class Names(Element):
                             ctx.rendered = before_r + 1
                             result = self.finish(out, ctx)
                             if first_names:
-                                ctx.first_names = result
+                                # subsequent-author-substitute compares and replaces the
+                                # names only, not their label
+                                ctx.first_names = ctx.name_list if ctx.name_list is not None else result
                             if hide:
                                 return None
                             return result
@@ -665,9 +695,15 @@ class Names(Element):
             opts.update(ctx.sort_opts)
         pieces = []
         total = 0
+        names_only = None
         ctx.rendered_vars.extend("editor" if v == "editortranslator" else v for v, _ in lists)
         if any(v == "editortranslator" for v, _ in lists):
             ctx.rendered_vars.append("translator")
+        if ctx.in_substitute and not ctx.sorting:
+            # names a substitution renders are suppressed at once, within the substitute too
+            ctx.suppressed.update("editor" if v == "editortranslator" else v for v, _ in lists)
+            if any(v == "editortranslator" for v, _ in lists):
+                ctx.suppressed.add("translator")
         for v, names in lists:
             rendered, count = eng.render_name_list(ctx, v, names, opts, name_el, et_al)
             if rendered is None:
@@ -676,6 +712,7 @@ class Names(Element):
             if opts.get("form") == "count" or (name_el is not None and name_el.opts.get("form") == "count"):
                 pieces.append(rendered)
                 continue
+            names_only = rendered
             if label is not None and not ctx.sorting:
                 lab = label.render(ctx, names_variable=v, names_count=len(names))
                 if lab is not None:
@@ -689,8 +726,9 @@ class Names(Element):
             return self.finish(str(total), ctx) if total else None
         delim = self.delimiter if self.has_delimiter else opts.get("names-delimiter", "")
         result = self.finish(Node(pieces, delimiter=delim), ctx)
+        ctx.name_list = names_only if len(pieces) == 1 and names_only is not None else result
         if first_names:
-            ctx.first_names = result
+            ctx.first_names = ctx.name_list
         if hide:
             return None
         return result
@@ -744,7 +782,6 @@ def _name_opts(*elements) -> dict:
     return opts
 
 
-_GIVEN_SPLIT = re.compile(r"(\s+|-|\u2010)")
 
 
 class Engine:
@@ -784,9 +821,20 @@ class Engine:
         self.citation_sort = self._sort(cit)
         self.bibliography_sort = self._sort(bib)
         self.is_note = root.get("class") == "note"
+        # a style printing citation-label gets the year-suffix there, not after the year
+        self.uses_citation_label = bool(re.search(rb'variable="[^"]*\bcitation-label\b', xml))
         self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
             bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
+        self.uses_citation_number = bool(re.search(rb'variable="[^"]*\bcitation-number\b', xml))
+        if re.search(rb'variable="[^"]*\bcitation-label\b', xml):
+            self.uses_year_suffix = True
         self.style_lang = root.get("default-locale")
+        # numbers join with "&" and "and", and with the locale's own "and" ("213 et 235");
+        # a locale's symbol form of "and" replaces "&" in them (citeproc-js)
+        and_long = self.locale.term("and")
+        self.and_word = and_long if and_long and self.lang[:2] != "en" else None
+        and_symbol = self.locale.term("and", "symbol")
+        self.ampersand = and_symbol if and_symbol and and_symbol != and_long else "&"
 
     # -- compilation
     def compile(self, el) -> Element | None:
@@ -872,7 +920,10 @@ class Engine:
             n = ctx.cite.get("first-reference-note-number")
             return str(n) if n else None
         if var == "citation-label":
-            return ctx.item.get("citation-label") or self._citation_label(ctx.item)
+            label = ctx.item.get("citation-label") or self._citation_label(ctx.item)
+            if label and ctx.disamb.year_suffix and not self.uses_year_suffix:
+                label += ctx.disamb.year_suffix
+            return label
         if var == "page-first":
             v = ctx.item.get("page-first")
             if v:
@@ -926,6 +977,12 @@ class Engine:
         if var == "year-suffix":
             ctx.year_suffix_done = True
             return value
+        if var == "citation-label" and ctx.disamb.year_suffix:
+            # the label carries the year-suffix (citeproc-js), the date then none
+            ctx.year_suffix_done = True
+            return value + ctx.disamb.year_suffix
+        if self.ampersand != "&" and var in NUMBER_VARIABLES and "&" in value:
+            value = self.localized_ampersand(value)
         if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
@@ -937,11 +994,22 @@ class Engine:
         if lang and str(lang)[:2].lower() == "fr" and " " in value:
             # French typography, as citeproc-js: a narrow no-break space before : ; ! ?
             value = _FRENCH_SPACE.sub("\u202f\\1", value)
-        if var in NUMBER_VARIABLES and var != "locator":
-            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "number", "edition", "version") else value
+        if var == "locator":
+            # a range in a locator of any label takes an en dash (citeproc-js)
+            value = re.sub(r"(?<=\d)\s*[-\u2013]\s*(?=\d)", "\u2013", value)
+        elif var in NUMBER_VARIABLES and var not in ("volume", "number", "edition", "version"):
+            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value)
         return rich(value)
 
     # -- numbers
+    def localized_ampersand(self, value: str) -> str:
+        def one(m: re.Match) -> str:
+            s, e = m.start(), m.end()
+            if value[s - 1:s].isalpha() and value[e:e + 1].isalpha():
+                return self.ampersand
+            return " %s " % self.ampersand
+        return _AMPERSAND.sub(one, value)
+
     def format_number(self, value: str, form: str, variable: str | None = None) -> str:
         gender = None
         if variable:
@@ -975,7 +1043,8 @@ class Engine:
             elif y < 1000:
                 text += self.locale.term("ad") or "AD"
             if (ctx.disamb.year_suffix and not self.uses_year_suffix and variable == "issued"
-                    and not ctx.year_suffix_done):
+                    and not self.uses_citation_label
+                    and not ctx.year_suffix_done and not ctx.sorting):
                 ctx.year_suffix_done = True
                 text += ctx.disamb.year_suffix
             return self._finish_part(text, part, ctx)
@@ -1095,15 +1164,21 @@ class Engine:
         form = opts.get("form") or "long"
         et_al_min = _int(opts.get("et-al-min"))
         use_first = _int(opts.get("et-al-use-first"))
+        has_first = opts.get("et-al-use-first") is not None
         if ctx.mode == "citation" and ctx.cite.get("position", FIRST) != FIRST and not ctx.sorting:
             if opts.get("et-al-subsequent-min"):
                 et_al_min = _int(opts.get("et-al-subsequent-min"))
             if opts.get("et-al-subsequent-use-first"):
                 use_first = _int(opts.get("et-al-subsequent-use-first"))
-        truncated = bool(et_al_min) and n >= et_al_min and use_first < n
-        if truncated and ctx.disamb.add_names and not ctx.sorting and ctx.mode == "citation":
-            use_first = min(n, use_first + ctx.disamb.add_names)
-            truncated = use_first < n
+        # et-al-min without any et-al-use-first does not truncate
+        truncated = bool(et_al_min) and n >= et_al_min and use_first < n and has_first
+        if truncated and not ctx.sorting and ctx.mode == "citation":
+            want = ctx.disamb.names.get(var, 0)
+            if want > use_first:
+                use_first = min(n, want)
+                truncated = use_first < n
+        if not ctx.sorting:
+            ctx.namesets.append((var, use_first if truncated else n, n))
         shown = names[:use_first] if truncated else list(names)
         if truncated and use_first == 0:
             return None, 0
@@ -1134,38 +1209,56 @@ class Engine:
         elif and_opt == "symbol":
             and_text = "&"
         if ctx.sorting:
-            return Node(parts_out, delimiter="|"), len(shown)
-        seq: list[Child] = []
+            # et-al-use-last: the last name sorts too
+            return Node(parts_out + [last_out] if use_last else parts_out, delimiter="|"), len(shown)
         count = len(parts_out)
+        last_join = delim
+        if and_text and not truncated and count > 1:
+            # as citeproc-js: a term in a script without spaces (no Latin, Greek, Cyrillic...)
+            # is joined without spaces; delimiter-precedes-last="after-inverted-name" is fixed
+            # per two names / more names, or the delimiter after an inverted name
+            dpl = opts.get("delimiter-precedes-last", "contextual")
+            if _STARTS_ROMAN.match(and_text):
+                before_single, before_multiple, after = " ", delim, " "
+            else:
+                before_single = before_multiple = after = ""
+            if dpl == "always":
+                before_single = delim
+            elif dpl == "never":
+                before_multiple = " " if before_multiple else ""
+            elif dpl == "after-inverted-name" and not shown[-1].literal:
+                # (an institution as the last name keeps the contextual spacing)
+                before_single = delim if before_single else ""
+                before_multiple = " " if before_multiple else ""
+            before = before_single if count == 2 else before_multiple
+            if dpl == "after-inverted-name" and inverted_flags[-2]:
+                before = delim
+            last_join = before + and_text + after
+        seq: list[Child] = []
         for i, p in enumerate(parts_out):
             if i > 0:
-                is_last = i == count - 1
-                if is_last and and_text and not truncated:
-                    dpl = opts.get("delimiter-precedes-last", "contextual")
-                    use_delim = (
-                        dpl == "always"
-                        or (dpl == "contextual" and count >= 3)
-                        or (dpl == "after-inverted-name" and inverted_flags[i - 1])
-                    )
-                    seq.append((delim if use_delim else " ") + and_text + " ")
-                else:
-                    seq.append(delim)
+                seq.append(last_join if i == count - 1 else delim)
             seq.append(p)
         if truncated:
             if use_last:
-                seq.append(delim + "\u2026 ")
+                seq.append((" " if len(shown) == 1 else delim) + "\u2026 ")
                 seq.append(last_out)
             else:
                 term_name = et_al.term if et_al is not None else "et-al"
                 term = self.locale.term(term_name) or ""
                 if term:
                     dpe = opts.get("delimiter-precedes-et-al", "contextual")
-                    use_delim = (
-                        dpe == "always"
-                        or (dpe == "contextual" and len(shown) >= 2)
-                        or (dpe == "after-inverted-name" and inverted_flags and inverted_flags[-1])
-                    )
-                    seq.append(delim if use_delim else " ")
+                    single, multiple = " ", delim
+                    if dpe == "always":
+                        single = delim
+                    elif dpe == "never":
+                        multiple = " "
+                    elif dpe == "after-inverted-name":
+                        single, multiple = delim, " "
+                    before = single if len(shown) == 1 else multiple
+                    if before == " " and not _STARTS_ROMAN.match(term):
+                        before = ""
+                    seq.append(before)
                     et_node: Child = term
                     if et_al is not None:
                         et_node = wrap(term, et_al) or term
@@ -1179,50 +1272,7 @@ class Engine:
         """Initials of a given name ("John Paul" -> "J. P.", "Jean-Paul" -> "J.-P.",
         "Seo-jin" -> "S."); with initialize="false" full names stay and only names already
         written as initials are normalized ("J.P." -> "J. P.")."""
-        out = ""
-        sep = ""
-        for tok in _GIVEN_SPLIT.split(given.strip()):
-            if not tok:
-                continue
-            if tok.isspace():
-                sep = sep or " "
-                continue
-            if tok in ("-", "\u2010"):
-                sep = "-"
-                continue
-            if sep == "-" and tok[0].islower() and initialize:
-                # "Seo-jin": the lowercase half is not an initial; citeproc-js drops it, or
-                # keeps it as a word when initials are not joined by hyphens
-                if not self.initialize_with_hyphen:
-                    out = out.rstrip() + " " + tok
-                sep = ""
-                continue
-            if "." in tok:
-                pieces = [p for p in tok.split(".") if p]
-                marked = True
-            elif tok.isupper() and 1 < len(tok) <= 3 and tok.isalpha():
-                pieces = list(tok)
-                marked = True
-            else:
-                pieces = [tok]
-                marked = len(tok) == 1
-            for k, p in enumerate(pieces):
-                if k == 0 and sep == "-" and not (initialize or marked):
-                    out = out.rstrip() + "-"
-                    out += p + " "
-                    continue
-                if k == 0 and sep == "-":
-                    out = out.rstrip() + ("-" if self.initialize_with_hyphen else "")
-                elif k == 0 and sep == " " and out and not out.endswith(" ") and not (initialize or marked):
-                    out += " "
-                if initialize or marked:
-                    out += p[0] + initialize_with
-                else:
-                    if out and not out.endswith(" "):
-                        out += " "
-                    out += p + " "
-            sep = ""
-        return out.strip()
+        return initialize_given(given, initialize_with, initialize, self.initialize_with_hyphen)
 
     def format_name(self, ctx: Ctx, name: Name, opts: dict, name_el: NameEl | None,
                     inverted: bool, level: int) -> Child:
@@ -1243,94 +1293,134 @@ class Engine:
         if level == 1 and init_with is None and form == "long":
             pass
         given = name.given
-        if given and init_with is not None and not ctx.sorting and not name.cjk:
-            given = self._initialize(given, init_with, initialize)
+        if given and name.family and not name.cjk:
+            if not initialize:
+                # initialize="false": full names stay, initials are normalized
+                given = self._initialize(given, opts.get("initialize-with"), False)
+            elif init_with is not None:
+                given = self._initialize(given, init_with, True)
         if ctx.sorting:
+            # particles sort without their apostrophe ("d'Wander" as "d Wander")
+            ndp = _drop_apostrophe(name.ndp)
+            dp = _drop_apostrophe(name.dp)
             if self.demote == "never":
-                fam = " ".join(x for x in (name.ndp, name.family) if x)
-                rest = " ".join(x for x in (name.given, name.dp, name.suffix) if x)
+                fam = " ".join(x for x in (ndp, name.family, dp) if x)
+                rest = " ".join(x for x in (given, name.suffix) if x)
             else:
                 fam = name.family
-                rest = " ".join(x for x in (name.dp, name.ndp, name.given, name.suffix) if x)
+                rest = " ".join(x for x in (given, dp, ndp, name.suffix) if x)
             if form == "short":
-                return fam
+                return " ".join(x for x in (ndp, name.family) if x)
             return fam + ("|" + rest if rest else "")
 
-        def part(text: str, which: str) -> Child | None:
+        # Each part keeps its own formatting (the non-dropping particle the family name's,
+        # the dropping particle the given name's); a name-part's affixes go around the
+        # group it heads.
+        def fmt(text: str, which: str) -> Child | None:
             if not text:
                 return None
             child: Child = rich(text) if "<" in text else text  # markup in a name
             p = parts.get(which)
             if p is None:
                 return child
-            return self._finish_part(child, p, ctx)
+            if p.text_case:
+                child = apply_case(child, p.text_case, ctx)
+            if p.fmt:
+                child = Node([child], fmt=p.fmt)
+            return child
 
-        def join_particle(a: str, b: str) -> str:
-            if not a:
-                return b
-            if not b:
-                return a
-            if a.endswith(("'", "\u2019", "-")):
-                return a + b
-            return a + " " + b
+        def group(children: list, which: str) -> Child | None:
+            kids = [c for c in children if c is not None and c != ""]
+            if not kids or all(isinstance(c, str) and _is_glue(c) for c in kids):
+                return None
+            node: Child = kids[0] if len(kids) == 1 else Node(kids)
+            p = parts.get(which)
+            if p is not None and (p.prefix or p.suffix):
+                node = Node([node], prefix=p.prefix, suffix=p.suffix)
+            return node
 
-        if name.cjk:
-            fam = part(join_particle(name.ndp, name.family), "family")
+        def joined(a: Child | None, b: Child | None, glue: str) -> list:
+            if a is None:
+                return [b]
+            if b is None:
+                return [a]
+            return [a, glue, b]
+
+        ndp_joins = name.ndp.endswith(_JOINING)
+        family_with_ndp = joined(fmt(name.ndp, "family"), fmt(name.family, "family"),
+                                 "" if ndp_joins else " ")
+        if name.cjk or name.static:
+            fam = group(family_with_ndp, "family")
             if form == "short":
                 return fam or ""
-            giv = part(given, "given")
-            return Node([x for x in (fam, giv) if x is not None])
-        if name.static:
-            fam = part(join_particle(name.ndp, name.family), "family")
-            if form == "short":
-                return fam or ""
-            giv = part(given, "given")
-            return Node([x for x in (fam, giv) if x is not None], delimiter=" ")
+            giv = group([fmt(given, "given")], "given")
+            return Node(joined(fam, giv, "" if name.cjk else " "))
         if form == "short":
-            fam = part(join_particle(name.ndp, name.family), "family")
-            return fam or ""
-        if not given and not name.dp and not name.suffix:
-            return part(join_particle(name.ndp, name.family), "family") or ""
+            return group(family_with_ndp, "family") or ""
+        suffix = name.suffix
+        suffix_period = ""
+        if suffix and isinstance(opts.get("initialize-with"), str):
+            suffix = self._initialize(suffix, opts.get("initialize-with"), False)
+        if suffix.endswith("."):
+            suffix, suffix_period = suffix[:-1], "."
+        suffix_node: Child | None = None
+        if suffix:
+            suffix_node = Node([rich(suffix)], suffix=suffix_period) if suffix_period else rich(suffix)
         sep = opts.get("sort-separator", ", ")
         if inverted:
-            if self.demote == "display-and-sort":
-                fam_text = name.family
-                giv_text = " ".join(x for x in (given, name.dp, name.ndp) if x)
-                giv_text = _join_words([given, name.dp, name.ndp])
+            if self.demote in ("display-and-sort", "always"):
+                first = group([fmt(name.family, "family")], "family")
+                second_kids = joined(fmt(given, "given"), fmt(name.dp, "given"), " ")
+                if name.ndp:
+                    second_kids = joined(Node(second_kids) if second_kids != [None] else None,
+                                         fmt(name.ndp, "family"), " ")
+                second = group(second_kids, "given")
             else:
-                fam_text = join_particle(name.ndp, name.family)
-                giv_text = _join_words([given, name.dp])
-            fam = part(fam_text, "family")
-            giv = part(giv_text, "given")
-            out: list[Child] = [x for x in (fam, giv) if x is not None]
-            node = Node(out, delimiter=sep)
-            if name.suffix:
-                node = Node([node, name.suffix], delimiter=sep)
-            return node
-        giv_text = _join_words([given, name.dp]) if given else name.dp
-        if given:
-            giv_node = part(giv_text, "given")
+                first = group(family_with_ndp, "family")
+                second = group(joined(fmt(given, "given"), fmt(name.dp, "given"), " "), "given")
+            out = joined(first, second, sep)
+            if suffix_node is not None:
+                out = joined(Node(out) if out != [None] else None, suffix_node, sep)
+            return Node([x for x in out if x is not None])
+        space = " "
+        init_opt = opts.get("initialize-with")
+        if (init_opt and ("\u00a0" in init_opt or "\ufeff" in init_opt)
+                and self.lang[:2] in ("fr", "ru", "cs")):
+            space = "\u00a0"
+        dp_node = fmt(name.dp, "given")
+        if name.dp and not name.ndp and name.dp.endswith(_JOINING_DP) and name.dp[:-1] != "de":
+            # "d'Aubignac" from a dropping particle "d'": no space
+            family_with_ndp = joined(dp_node, fmt(name.family, "family"), "")
+            dp_node = None
+        if dp_node is not None:
+            fam_kids = joined(dp_node, Node(family_with_ndp), space)
         else:
-            giv_node = part(name.dp, "given") if name.dp else None
-        fam_text = join_particle(name.ndp, name.family)
-        if name.suffix:
-            fam_text = fam_text + (", " if name.comma_suffix else " ") + name.suffix
-        fam = part(fam_text, "family")
-        if giv_node is None:
+            fam_kids = family_with_ndp
+        if suffix_node is not None:
+            fam_kids = joined(Node(fam_kids), suffix_node, ", " if name.comma_suffix else " ")
+        fam = group(fam_kids, "family")
+        giv = group([fmt(given, "given")], "given")
+        if giv is None:
             return fam or ""
-        glue = "" if (isinstance(giv_text, str) and giv_text.endswith(("'", "\u2019"))) else " "
-        return Node([giv_node, glue, fam] if fam is not None else [giv_node])
+        if fam is None:
+            return giv
+        gp = parts.get("given")
+        if gp is not None and gp.suffix and gp.suffix[-1].isspace():
+            space = ""  # the given name's suffix already ends in a space
+        return Node([giv, space, fam])
 
 
-def _join_words(words: list[str]) -> str:
-    out = ""
-    for w in words:
-        if not w:
-            continue
-        if out and not out.endswith(("'", "\u2019")):
-            out += " "
-        out += w
-    return out
+_JOINING = ("'", "\u2019", "-", " ", "\u02bc")
+_JOINING_DP = ("'", "\u02bc", "\u2019", "-")
+_APOSTROPHE = re.compile("['\u2019]")
+
+
+def _drop_apostrophe(text: str) -> str:
+    return _APOSTROPHE.sub("", text, count=1) if text else text
+
+
+def _is_glue(text: str) -> bool:
+    return not text.strip()
 
 
 def _int(v: Any) -> int:
@@ -1338,3 +1428,132 @@ def _int(v: Any) -> int:
         return int(v)
     except (TypeError, ValueError):
         return 0
+
+
+# Given names are initialized as citeproc-js does: the name is split into words at spaces and
+# hyphens (a hyphen before a lowercase letter does not split: "Seo-jin" is one word), a word
+# written with periods ("J.P.") into one word per period. A word starting with a capital
+# becomes its initial, except an abbreviation written with a period ("Ph.", "ME.") which is
+# kept whole; words starting in lowercase ("de") are kept as they are.
+_INIT_CAPS = ("A-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u042f\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff"
+              "\u0370\u0372\u0376\u0386\u0388-\u03ab\u03e2\u03e4\u03e6\u03e8\u03ea\u03ec\u03ee"
+              "\u03f4\u03f7\u03fd-\u03ff")
+_INIT_LETTERS = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u052f\u0600-\u06ff\u0370-\u03ff\u1f00-\u1fff"
+_ROMAN_LETTERS = ("a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4"
+                  "\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218-\u021b"
+                  "\u202a-\u202e")
+_NAME_INITIAL = re.compile("([%s])([%s]*)(\\.*)" % (_INIT_CAPS, _INIT_LETTERS))
+_STARTS_ROMAN = re.compile("[&%s]" % _ROMAN_LETTERS)
+_HAS_ROMAN = re.compile("[-0-9%s]" % _ROMAN_LETTERS)
+_HYPHEN_LOWER = re.compile(r"-(?=[a-z])")
+_SPACED_HYPHEN = re.compile(r"\s*-\s*")
+_SPACES = re.compile(r"\s+")
+# words are split at spaces, hyphens and the markup tags names may carry ("<b>John</b> Q.")
+_WORD_SPLIT = re.compile(r'((?:[-\s]*(?:</?(?:i|sc|b|sub|sup)>|<span class="no(?:case|decor)">)[-\s]*'
+                         r'|[-\s]+))')
+_LEADING_TAGS = re.compile(r"^(?:<[^>]+>)*")
+_TAG_RUN = re.compile(r"(?:<[^>]+>)+")
+_TAG_WITH_HYPHENS = re.compile(r"-*<[^>]+>-*")
+_ENDS_IN_SPACE = re.compile(r"(.*\S)?(\s+)", re.S)
+_PERIOD_JOIN = re.compile(r"\.(?=[^ ])")
+_TRAILING_SPACE = re.compile("[\t\n\x0b\x0c\r \ufeff\u00a0]+$")
+_ASCII_SPACES = re.compile("[\t\n\x0b\x0c\r ]+")
+_NONSPLIT_DASH = "\u2013"
+_DASH_LOWER = re.compile("\u2013(?=[a-z])")
+
+
+def initialize_given(given: str, terminator: str | None, initialize: bool = True,
+                     hyphen: bool = True) -> str:
+    """A given name initialized (initialize=True) or, with initialize="false", with only the
+    initials it already has normalized to the terminator ("M.E" -> "M. E." with ". ")."""
+    if not given:
+        return ""
+    terminator = terminator or ""
+    if given in ("Lord", "Lady") or not _STARTS_ROMAN.match(_LEADING_TAGS.sub("", given)):
+        return given
+    name = given if hyphen else given.replace("-", " ")
+    name = _SPACES.sub(" ", _SPACED_HYPHEN.sub("-", name))
+    name = _HYPHEN_LOWER.sub(_NONSPLIT_DASH, name)
+    name = _PERIOD_JOIN.sub(". ", name)  # a period inside a word ends it: "M.E." -> "M. E."
+    parts = _WORD_SPLIT.split(name)
+    if len(parts) == 1:
+        tail = parts[0].rsplit(".", 1)[-1]
+        if len(tail) == 1 and tail != tail.lower():
+            parts[0] += "."
+    out = _normalize_words(parts, terminator) if not initialize else _initial_words(parts, terminator)
+    out = _TRAILING_SPACE.sub("", "".join(out))
+    out = _ASCII_SPACES.sub(" ", _SPACED_HYPHEN.sub("-", out))
+    return _DASH_LOWER.sub("-", out)
+
+
+def _initial_words(parts: list[str], terminator: str) -> list[str]:
+    n = len(parts)
+    for i in range(0, n, 2):
+        word = parts[i]
+        if not word:
+            continue
+        m = _NAME_INITIAL.match(word)
+        if m:
+            head, rest, period = m.group(1), m.group(2), m.group(3)
+            if rest and period:  # an abbreviation: "Ph.", "ME."
+                head, rest = head + rest, ""
+            extra = ""
+            if rest:
+                caps = 0
+                while caps < len(rest) and rest[caps] == rest[caps].upper():
+                    caps += 1
+                if caps < len(rest):
+                    extra = rest[:caps].lower()
+            parts[i] = head + extra
+            if i < n - 1:
+                sep = parts[i + 1]
+                if "-" in sep:
+                    parts[i + 1] = _merge_tags(sep.replace("-", "", 1), terminator) + "-"
+                else:
+                    parts[i + 1] = _merge_tags(sep, terminator)
+            else:
+                parts.append(terminator)
+        elif _HAS_ROMAN.search(word):
+            parts[i] = " " + word
+    return parts
+
+
+def _normalize_words(parts: list[str], terminator: str) -> list[str]:
+    n = len(parts)
+    abbrev = [False] * n
+    for i in range(0, n, 2):
+        word = parts[i]
+        bare = _LEADING_TAGS.sub("", word)
+        if len(bare) > 1 and bare.endswith("."):
+            k = word.rfind(".")
+            parts[i] = word[:k] + word[k + 1:]
+            abbrev[i] = True
+        elif len(word) == 1 and word.upper() == word:
+            abbrev[i] = True
+    for i in range(0, n, 2):
+        if not abbrev[i]:
+            continue
+        if i < n - 2:
+            m = _TAG_RUN.search(parts[i + 1])
+            sep = m.group() if m else parts[i + 1]
+            if not abbrev[i + 2]:
+                sep += " "
+            if len(parts[i + 2]) > 1:
+                parts[i + 1] = terminator.rstrip("\ufeff") + sep
+            else:
+                parts[i + 1] = _merge_tags(sep, terminator)
+        if i == n - 1:
+            parts[i] += terminator
+    return parts
+
+
+def _merge_tags(separator: str, terminator: str) -> str:
+    """The terminator with the markup tags of the separator it replaces, put before the
+    terminator's trailing space."""
+    tags = _TAG_WITH_HYPHENS.findall(separator)
+    if not tags:
+        return terminator
+    m = _ENDS_IN_SPACE.fullmatch(terminator)
+    if m:
+        return (m.group(1) or "") + "".join(tags) + m.group(2)
+    return terminator + "".join(tags)

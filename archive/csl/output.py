@@ -397,6 +397,18 @@ def _prev_text_index(tokens: list, i: int) -> int:
     return j
 
 
+def _collapse_spaces(tokens: list) -> list:
+    """A space that follows a space of the text right before it goes (a suffix " " then a
+    prefix " ", a delimiter ". " then a prefix " "), as citeproc-js joins plain strings."""
+    out = list(tokens)
+    for i in range(1, len(out)):
+        kind, text = out[i]
+        prev_kind, prev = out[i - 1]
+        if (kind == T_TEXT and prev_kind == T_TEXT and text[:1] == " " and prev[-1:] == " "):
+            out[i] = (T_TEXT, text[1:])
+    return [t for t in out if not (t[0] == T_TEXT and t[1] == "")]
+
+
 def _merge_punct(last: str, first: str) -> int:
     """What happens when punctuation `first` follows punctuation `last` (citeproc-js):
     0 both stay, 1 `first` is dropped, 2 `first` replaces `last`."""
@@ -511,6 +523,7 @@ def _superscripts() -> dict[str, str]:
 
 _SUPERSCRIPTS = _superscripts()
 _SUPERSCRIPT_RE = re.compile("[" + "".join(sorted(_SUPERSCRIPTS)) + "]")
+_SUPERSCRIPT_CHARS = _SUPERSCRIPT_RE
 
 
 class HtmlFormatter(Formatter):
@@ -534,8 +547,9 @@ class HtmlFormatter(Formatter):
 
     def escape(self, text):
         text = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
-        if _SUPERSCRIPT_RE.search(text):
-            text = _SUPERSCRIPT_RE.sub(lambda m: "<sup>" + _SUPERSCRIPTS[m.group()] + "</sup>", text)
+        if _SUPERSCRIPT_CHARS.search(text):
+            # superscript letters and digits ("1ʳᵉ", "nª") as <sup> markup, as citeproc-js
+            text = _SUPERSCRIPT_CHARS.sub(lambda m: "<sup>%s</sup>" % _SUPERSCRIPTS[m.group()], text)
         return text
 
     def open(self, key, value):
@@ -627,7 +641,7 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
         return ""
     tokens: list = []
     _flatten(child, tokens, 0, {})
-    tokens = _fix_punctuation(tokens, punct_in_quote)
+    tokens = _fix_punctuation(_collapse_spaces(tokens), punct_in_quote)
     if (len(tokens) > 1 and tokens[0][0] == T_OPEN and tokens[0][1][0] == "display"
             and tokens[1][0] == T_TEXT and tokens[1][1][:1].isspace()):
         # space that opens the first display block goes before it (citeproc-js)
