@@ -526,6 +526,10 @@ class Document:
                 parts.append(g[0][1])
                 prev_year = self._year_of(g[0][0]["id"])
                 for c, node, ctx in g[1:]:
+                    if collapse is None:
+                        # cite-group-delimiter alone groups the cites, each keeps its names
+                        parts.append(node)
+                        continue
                     short, _ = self._render_item(c["id"], "citation", c, skip_first_names=True)
                     if short is not None:
                         short = self._cite_affixes(short, c)
