@@ -405,8 +405,6 @@ BY_YEAR = '<sort><key variable="issued"/></sort>'
     (' collapse="year"', BY_YEAR, "(Ōta 2019, 2022; Kim 2021)", True),
     pytest.param(
         ' cite-group-delimiter=", "', BY_YEAR, "(Ōta 2019, Ōta 2022; Kim 2021)", True,
-        marks=xfail("cite grouping: with cite-group-delimiter but no collapse, citeproc-js "
-                    "groups the cites but repeats the names; ours collapses them"),
         id="group-without-collapse"),
     pytest.param(
         ' collapse="year"', "", "(Ōta 2019; Kim 2021; Ōta 2022)", False,  # as citeproc-py
