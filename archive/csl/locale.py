@@ -79,7 +79,9 @@ def _is_ordinal(name: str) -> bool:
 
 
 def _text(el) -> str:
-    return (el.text or "")
+    text = el.text or ""
+    # a term holding only the layout of the XML file (a line break and indentation) is empty
+    return "" if not text.strip() and "\n" in text else text
 
 
 def build_locale(locales: list, lang: str) -> LocaleData:
