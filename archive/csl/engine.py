@@ -398,7 +398,7 @@ class Label(Element):
         if var in ctx.suppressed:
             return None
         if var == "locator":
-            value = ctx.cite.get("locator")
+            value = eng.variable_value(ctx, "locator")
             term = ctx.cite.get("label") or "page"
             if term == "sub verbo":
                 term = "sub-verbo"
@@ -867,7 +867,8 @@ class Engine:
         if var == "year-suffix":
             return ctx.disamb.year_suffix or None
         if var == "locator":
-            return ctx.cite.get("locator")
+            loc = ctx.cite.get("locator")
+            return loc.strip() if isinstance(loc, str) else loc
         if var == "first-reference-note-number":
             n = ctx.cite.get("first-reference-note-number")
             return str(n) if n else None

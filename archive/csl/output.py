@@ -435,6 +435,9 @@ def _superscripts() -> dict[str, str]:
             dec = unicodedata.decomposition(ch)
             if dec.startswith("<super> "):
                 out[ch] = "".join(chr(int(h, 16)) for h in dec.split()[1:])
+    # modifier letters without a decomposition that citeproc-js raises too
+    out.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648",
+                "\u06e6": "\u064a"})
     return out
 
 
