@@ -28,6 +28,24 @@ NAME_OPTION_KEYS = (
 )
 _FRENCH_SPACE = re.compile(r" ([:;!?])")
 _AMPERSAND = re.compile(r"\s*&\s*")
+_LOCATOR_JOINER = re.compile(r"(\s*&\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+)")
+_LABELLED = re.compile(r"([a-z]+\.)\s+(\S.*)", re.S)
+_DIGIT_RANGE = re.compile(r"(?<=\w)\s*-\s*(?=\w)")
+# the label abbreviations citeproc-js recognizes at the start of a locator's parts
+LOCATOR_LABELS = {
+    "add.": "addendum", "amend.": "amendment", "annot.": "annotation", "app.": "appendix",
+    "art.": "article", "bibliog.": "bibliography", "bk.": "book", "ch.": "chapter",
+    "cl.": "clause", "cmt.": "comment", "col.": "column", "dec.": "decision",
+    "dept.": "department", "ex.": "example", "fig.": "figure", "fld.": "field",
+    "fol.": "folio", "hypo.": "hypothetical", "illus.": "illustration",
+    "intro.": "introduction", "l.": "line", "n.": "note", "no.": "issue", "op.": "opus",
+    "p.": "page", "para.": "paragraph", "pmbl.": "preamble", "pp.": "page",
+    "princ.": "principle", "pt.": "part", "pub.": "publication", "r.": "rule",
+    "rn.": "randnummer", "sched.": "schedule", "sec.": "section", "subch.": "subchapter",
+    "subdiv.": "subdivision", "subpara.": "subparagraph", "subsec.": "subsection",
+    "supp.": "supplement", "sv.": "sub-verbo", "tbl.": "table", "tit.": "title",
+    "vol.": "volume", "vrs.": "verse",
+}
 NO_RICH = {"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN"}
 SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
 
@@ -402,6 +420,10 @@ class Label(Element):
             term = ctx.cite.get("label") or "page"
             if term == "sub verbo":
                 term = "sub-verbo"
+            groups = eng.locator_groups(value, term) if value else None
+            if groups is not None:
+                # the label is the first one written in the locator ("vol. 1, p. 5")
+                term, value = groups[0][0], groups[0][1]
         else:
             value = eng.variable_value(ctx, var)
             term = var
@@ -932,6 +954,10 @@ class Engine:
             return value
         if self.ampersand != "&" and var in NUMBER_VARIABLES and "&" in value:
             value = self.localized_ampersand(value)
+        if var == "locator":
+            groups = self.locator_groups(value, ctx.cite.get("label") or "page")
+            if groups is not None:
+                return self.render_locator_groups(groups, "short")
         if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
@@ -946,6 +972,50 @@ class Engine:
         if var in NUMBER_VARIABLES and var != "locator":
             value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "issue", "number", "edition", "version") else value
         return rich(value)
+
+    # -- locators with their own labels ("vol. 1, fol. 186", "5, p. 6")
+    def locator_groups(self, value: str, default_term: str) -> list[list[str]] | None:
+        """The locator cut where it names a label ("vol.", "p.", "fol."... and the locale
+        has that term): [term, numbers, separator after] per label; None without any."""
+        if "." not in value:
+            return None
+        pieces = _LOCATOR_JOINER.split(value)
+        groups: list[list[str]] = []
+        found = False
+        for i in range(0, len(pieces), 2):
+            seg = pieces[i]
+            term = None
+            m = _LABELLED.fullmatch(seg)
+            if m and m.group(1) in LOCATOR_LABELS:
+                name = LOCATOR_LABELS[m.group(1)]
+                if self.locale.term(name, "short") is not None:
+                    term, seg, found = name, m.group(2), True
+            if not groups:
+                groups.append([term or default_term, seg, ""])
+            elif term is None or term == groups[-1][0]:
+                groups[-1][1] += pieces[i - 1] + seg
+            else:
+                groups[-1][2] = pieces[i - 1]
+                groups.append([term, seg, ""])
+        return groups if found else None
+
+    def render_locator_groups(self, groups: list[list[str]], form: str) -> Child:
+        """The numbers of each label group, the labels after the first written before them
+        (the first is the cs:label's)."""
+        out = []
+        for k, (term, numbers, after) in enumerate(groups):
+            if term == "page":
+                numbers = csl_numbers.page_range(numbers, self.page_range_format,
+                                                 self.locale.term("page-range-delimiter") or "\u2013")
+            else:
+                numbers = _DIGIT_RANGE.sub("\u2013", numbers)
+            if k:
+                label = self.locale.term(term, form, csl_numbers.is_plural(numbers, self.and_word))
+                out.append((label + " " if label else "") + numbers)
+            else:
+                out.append(numbers)
+            out.append(after)
+        return rich("".join(out))
 
     # -- numbers
     def localized_ampersand(self, value: str) -> str:
