@@ -408,8 +408,6 @@ BY_YEAR = '<sort><key variable="issued"/></sort>'
         id="group-without-collapse"),
     pytest.param(
         ' collapse="year"', "", "(Ōta 2019; Kim 2021; Ōta 2022)", False,  # as citeproc-py
-        marks=xfail("cite grouping: citeproc-js groups cites by the same names only in a "
-                    "sorted citation (or when adjacent); ours groups an unsorted one too"),
         id="unsorted-citation"),
 ])
 def test_cite_grouping(js, tmp_path, attrs, sort, expected, py_wrong):
@@ -461,15 +459,10 @@ def _suffix_style(collapse: str) -> str:
     pytest.param(
         _suffix_style("year-suffix"), SUFFIX_ITEMS, SUFFIX_CLUSTERS,
         ["(Kim 2021; Ōta 2019; 2022a,b,c)"],
-        marks=xfail("cite collapsing: after a run of collapsed year-suffixes citeproc-js "
-                    "uses after-collapse-delimiter (2019; 2022a,b,c); ours the "
-                    "cite-group-delimiter (2019, 2022a,b,c)"),
         id="year-suffix"),
     pytest.param(
         _suffix_style("year-suffix-ranged"), SUFFIX_ITEMS, SUFFIX_CLUSTERS,
         ["(Kim 2021; Ōta 2019; 2022a–c)"],
-        marks=xfail("cite collapsing: year-suffix-ranged gives 2022a–c in citeproc-js; ours "
-                    "2022a,b,c (and the wrong delimiter before it)"),
         id="year-suffix-ranged"),
     pytest.param(
         _numeric_style('<sort><key variable="title"/></sort>'), FIVE,

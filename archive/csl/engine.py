@@ -56,7 +56,8 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars", "name_list", "subst_parent")
+                 "in_substitute", "rendered_vars", "subst_parent", "predecessor", "namesets",
+                 "disamb_used", "looking", "name_list")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -81,23 +82,30 @@ class Ctx:
         self.rendered_vars: list[str] = []
         self.name_list: Child | None = None  # the names (without label) a cs:names rendered last
         self.subst_parent: "Names | None" = None
+        # something was output before, in this cite or entry: a term rendered first is
+        # capitalized (citeproc-js), except in the citations of in-text styles
+        self.predecessor = True
+        self.namesets: list[tuple[str, int, int]] = []  # (variable, names shown, names)
+        self.disamb_used = 0  # disambiguate="true" tests that passed in this rendering
+        self.looking = False  # rendering a cite only to compare it (disambiguation)
 
 
 class Disamb:
     """Per-item disambiguation state."""
 
-    __slots__ = ("add_names", "given_levels", "year_suffix", "condition", "given_all")
+    __slots__ = ("names", "given_levels", "year_suffix", "condition", "given_all")
 
     def __init__(self):
-        self.add_names: int = 0  # names to show beyond et-al-use-first
+        self.names: dict[str, int] = {}  # variable -> names to show (when more than et-al's)
         self.given_levels: dict[tuple[str, int], int] = {}  # (variable, index) -> 1 initials, 2 full
         self.given_all: int = 0
         self.year_suffix: str = ""
-        self.condition: bool = False
+        # how many disambiguate="true" tests pass, in rendering order (citeproc-js counts them)
+        self.condition: int = 0
 
     def copy(self) -> "Disamb":
         d = Disamb()
-        d.add_names = self.add_names
+        d.names = dict(self.names)
         d.given_levels = dict(self.given_levels)
         d.given_all = self.given_all
         d.year_suffix = self.year_suffix
@@ -133,7 +141,8 @@ def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True)
     else:
         holder = child
     if case == "title" and item_text:
-        lang = str(ctx.item.get("language") or "")
+        # an item without a language is in the style's locale
+        lang = str(ctx.item.get("language") or ctx.engine.lang or "")
         english = not lang or lang.lower().startswith("en")
     else:
         english = True
@@ -141,6 +150,14 @@ def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True)
     if not lv:
         return child
     runs = [(n.children[i], prot) for n, i, prot in lv]
+    if case in ("uppercase", "lowercase") and \
+            str(ctx.item.get("language") or "")[:2].lower() in ("tr", "az"):
+        # Turkic dotted and dotless i
+        if case == "uppercase":
+            runs = [(t if p else t.replace("i", "\u0130"), p) for t, p in runs]
+        else:
+            runs = [(t if p else t.replace("I", "\u0131").replace("\u0130", "i"), p)
+                    for t, p in runs]
     out = textcase.apply_case(runs, case, english=english)
     for (n, i, _), text in zip(lv, out):
         n.children[i] = text
@@ -201,6 +218,7 @@ class Element:
     def finish(self, content: Child | None, ctx: Ctx, item_text: bool = True) -> Child | None:
         if content is None:
             return None
+        ctx.predecessor = True
         if self.text_case:
             content = apply_case(content, self.text_case, ctx, item_text)
         if self.strip_periods:
@@ -302,7 +320,12 @@ class If(Element):
                 return pos != FIRST and bool(ctx.cite.get("near-note"))
             return False
         if attr == "disambiguate":
-            return ctx.disamb.condition if tok == "true" else not ctx.disamb.condition
+            if tok != "true":
+                return not ctx.disamb.condition
+            if ctx.disamb_used < ctx.disamb.condition:
+                ctx.disamb_used += 1
+                return True
+            return False
         return False
 
 
@@ -330,14 +353,16 @@ class Text(Element):
             macro = eng.macro(self.macro)
             if macro is None:
                 return None
-            # a macro is suppressed like a group when it calls variables and all are empty
+            # a macro behaves as a group: it vanishes when it calls variables and none of
+            # them renders (citeproc-js)
             called, rendered = ctx.called, ctx.rendered
             ctx.called = ctx.rendered = 0
             content = macro.render(ctx)
             inner_called, inner_rendered = ctx.called, ctx.rendered
-            ctx.called, ctx.rendered = called + inner_called, rendered + inner_rendered
-            if inner_called and not inner_rendered:
+            ctx.called, ctx.rendered = called + inner_called, rendered
+            if content is None or (inner_called and not inner_rendered):
                 return None
+            ctx.rendered += inner_rendered or 1  # as a group's output counts for its parent
             return self.finish(content, ctx)
         if self.variable is not None:
             content = eng.render_variable(ctx, self.variable, self.form)
@@ -350,7 +375,10 @@ class Text(Element):
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
                 return None
-            return self.finish(rich(text) if "<" in text else text, ctx, item_text=False)
+            if not ctx.predecessor and not ctx.sorting and (eng.is_note or ctx.mode != "citation"):
+                text = text[:1].upper() + text[1:]
+            term = Node([rich(text) if "<" in text else text], tag="term")
+            return self.finish(term, ctx, item_text=False)
         if self.value is not None:
             return self.finish(rich(self.value), ctx, item_text=False)
         return None
@@ -389,7 +417,7 @@ class Number(Element):
         ctx.rendered_vars.append(self.variable)
         value = str(value)
         if not csl_numbers.is_numeric(value):
-            return self.finish(rich(value), ctx)
+            return self.finish(value, ctx)  # no markup in number variables (citeproc-js)
         text = eng.format_number(value, self.form, self.variable)
         return self.finish(text, ctx)
 
@@ -505,6 +533,8 @@ class Date(Element):
         ctx.called += 1
         if self.variable in ctx.suppressed:
             return None
+        if ctx.looking and self.variable == "accessed":
+            return None  # disambiguation never compares access dates (citeproc-js)
         value = ctx.item.get(self.variable)
         if not isinstance(value, DateValue):
             return None
@@ -516,7 +546,21 @@ class Date(Element):
         parts, delim = self._part_list(eng)
         if not value.start[0] and not value.start[1]:
             return None
-        out = eng.render_date(ctx, value, parts, delim, self.variable)
+        if ctx.sorting:
+            # in a sort key a date sorts by its value, to the precision it shows
+            names = {p.name for p in parts}
+            key = value.sort_key()
+            if key:
+                ctx.rendered += 1
+                ctx.rendered_vars.append(self.variable)
+                keep = 6 + (2 if "month" in names else 0) + (2 if "day" in names else 0)
+                return "".join(key[i:i + keep] for i in range(0, len(key), 10))
+        end_affixes = None
+        if self.form and len(parts) == 1 and (self.prefix or self.suffix):
+            # citeproc-js wraps the end of a range of a one-part localized date in the
+            # date's affixes once more: (2019–(2020))
+            end_affixes = (self.prefix, self.suffix)
+        out = eng.render_date(ctx, value, parts, delim, self.variable, end_affixes)
         if out is None:
             return None
         ctx.rendered += 1
@@ -803,6 +847,9 @@ class Engine:
         self.uses_citation_label = bool(re.search(rb'variable="[^"]*\bcitation-label\b', xml))
         self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
             bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
+        self.uses_citation_number = bool(re.search(rb'variable="[^"]*\bcitation-number\b', xml))
+        if re.search(rb'variable="[^"]*\bcitation-label\b', xml):
+            self.uses_year_suffix = True
         self.style_lang = root.get("default-locale")
         # numbers join with "&" and "and", and with the locale's own "and" ("213 et 235");
         # a locale's symbol form of "and" replaces "&" in them (citeproc-js)
@@ -952,6 +999,10 @@ class Engine:
         if var == "year-suffix":
             ctx.year_suffix_done = True
             return value
+        if var == "citation-label" and ctx.disamb.year_suffix:
+            # the label carries the year-suffix (citeproc-js), the date then none
+            ctx.year_suffix_done = True
+            return value + ctx.disamb.year_suffix
         if self.ampersand != "&" and var in NUMBER_VARIABLES and "&" in value:
             value = self.localized_ampersand(value)
         if var == "locator":
@@ -962,15 +1013,18 @@ class Engine:
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
         if var == "locator":
-            return csl_numbers.page_range(value, None)  # other locators: ranges get a dash
+            return rich(csl_numbers.page_range(value, None))  # other locators: ranges get a dash
         if var in NO_RICH:
             return value
         lang = ctx.item.get("language")
         if lang and str(lang)[:2].lower() == "fr" and " " in value:
             # French typography, as citeproc-js: a narrow no-break space before : ; ! ?
             value = _FRENCH_SPACE.sub("\u202f\\1", value)
-        if var in NUMBER_VARIABLES and var != "locator":
-            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value) if var not in ("volume", "issue", "number", "edition", "version") else value
+        if var == "locator":
+            # a range in a locator of any label takes an en dash (citeproc-js)
+            value = re.sub(r"(?<=\d)\s*[-\u2013]\s*(?=\d)", "\u2013", value)
+        elif var in NUMBER_VARIABLES and var not in ("volume", "number", "edition", "version"):
+            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value)
         return rich(value)
 
     # -- locators with their own labels ("vol. 1, fol. 186", "5, p. 6")
@@ -1060,7 +1114,7 @@ class Engine:
                 text += self.locale.term("ad") or "AD"
             if (ctx.disamb.year_suffix and not self.uses_year_suffix and variable == "issued"
                     and not self.uses_citation_label
-                    and not ctx.year_suffix_done):
+                    and not ctx.year_suffix_done and not ctx.sorting):
                 ctx.year_suffix_done = True
                 text += ctx.disamb.year_suffix
             return self._finish_part(text, part, ctx)
@@ -1116,7 +1170,7 @@ class Engine:
         return wrap(child, part)
 
     def render_date(self, ctx: Ctx, value: DateValue, parts: list[DatePart], delim: str,
-                    variable: str) -> Child | None:
+                    variable: str, end_affixes: tuple[str, str] | None = None) -> Child | None:
         start = value.start
         end = value.end
         if end is not None:
@@ -1156,7 +1210,11 @@ class Engine:
                             first = b[0]
                             b[0] = Node(first.children, suffix=first.suffix, fmt=first.fmt,
                                         quotes=first.quotes)
-                        out.append(Node([Node(a, delimiter=delim), rng_delim, Node(b, delimiter=delim)]))
+                        end_node = Node(b, delimiter=delim)
+                        if end_affixes and b:
+                            end_node = Node([end_node], prefix=end_affixes[0], suffix=end_affixes[1],
+                                            tag="verbatim-affixes")
+                        out.append(Node([Node(a, delimiter=delim), rng_delim, end_node]))
                     else:
                         t = self._date_part_text(ctx, p, start, value, variable)
                         if t is not None:
@@ -1182,12 +1240,15 @@ class Engine:
                 et_al_min = _int(opts.get("et-al-subsequent-min"))
             if opts.get("et-al-subsequent-use-first"):
                 use_first = _int(opts.get("et-al-subsequent-use-first"))
-                has_first = True
         # et-al-min without any et-al-use-first does not truncate
         truncated = bool(et_al_min) and n >= et_al_min and use_first < n and has_first
-        if truncated and ctx.disamb.add_names and not ctx.sorting and ctx.mode == "citation":
-            use_first = min(n, use_first + ctx.disamb.add_names)
-            truncated = use_first < n
+        if truncated and not ctx.sorting and ctx.mode == "citation":
+            want = ctx.disamb.names.get(var, 0)
+            if want > use_first:
+                use_first = min(n, want)
+                truncated = use_first < n
+        if not ctx.sorting:
+            ctx.namesets.append((var, use_first if truncated else n, n))
         shown = names[:use_first] if truncated else list(names)
         if truncated and use_first == 0:
             return None, 0
@@ -1328,7 +1389,7 @@ class Engine:
         def fmt(text: str, which: str) -> Child | None:
             if not text:
                 return None
-            child: Child = rich(text)
+            child: Child = rich(text) if "<" in text else text  # markup in a name
             p = parts.get(which)
             if p is None:
                 return child

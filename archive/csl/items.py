@@ -159,7 +159,8 @@ class DateValue:
             return ""
         def one(p):
             y, m, d = p
-            return "%s%05d%02d%02d" % ("-" if y < 0 else "+", y + 50000 if y < 0 else y, m % 20, d)
+            # years BC sort before years AD
+            return "%s%05d%02d%02d" % ("0" if y < 0 else "1", y + 50000 if y < 0 else y, m % 20, d)
         k = one(self.start)
         if self.end:
             k += one(self.end)
@@ -178,9 +179,20 @@ def _int(v: Any) -> int:
         return 0
 
 
+def _month(m: int) -> int:
+    """CSL-JSON months 13-24 are seasons (21-24 in the specification, 13-16 in older data):
+    kept as 13-16; anything else outside 1-12 is no month."""
+    if 1 <= m <= 12:
+        return m
+    if 13 <= m <= 24:
+        return 13 + (m - 13) % 4
+    return 0
+
+
 def _parts(p: Any) -> tuple[int, int, int]:
     p = list(p or []) + [0, 0, 0]
-    return (_int(p[0]), _int(p[1]), _int(p[2]))
+    m = _month(_int(p[1]))
+    return (_int(p[0]), m, _int(p[2]) if m else 0)
 
 
 def parse_raw_date(raw: str) -> tuple[tuple[int, int, int], tuple[int, int, int] | None] | None:
@@ -233,7 +245,8 @@ def parse_date(raw: Any) -> DateValue | None:
         start = _parts(dp[0])
         end = _parts(dp[1]) if len(dp) > 1 and dp[1] else None
         if end and not end[0]:
-            end = None
+            # [[1987], [0]] is an open range ("1987–"); anything else without a year is none
+            end = (0, 0, 0) if not any(end) and not start[1] else None
         if end == start:
             end = None
         return DateValue(start, end, season, circa)
