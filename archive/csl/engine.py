@@ -416,6 +416,14 @@ class Number(Element):
         ctx.rendered += 1
         ctx.rendered_vars.append(self.variable)
         value = str(value)
+        if "." in value and self.variable != "locator":
+            # "7, p. 3-8": the number, then numbers under a label of their own ("pp. 3–8")
+            groups = eng.locator_groups(value, self.variable)
+            if groups is not None and len(groups) > 1 and groups[0][0] == self.variable:
+                first = groups[0][1]
+                if csl_numbers.is_numeric(first):
+                    groups[0][1] = eng.format_number(first, self.form, self.variable)
+                return self.finish(eng.render_locator_groups(groups, "short"), ctx)
         if not csl_numbers.is_numeric(value):
             return self.finish(value, ctx)  # no markup in number variables (citeproc-js)
         text = eng.format_number(value, self.form, self.variable)
