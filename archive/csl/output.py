@@ -649,6 +649,13 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
         body = text.lstrip()
         tokens = [(T_TEXT, text[:len(text) - len(body)]), tokens[0]] + \
             ([(T_TEXT, body)] if body else []) + tokens[2:]
+    if (len(tokens) > 1 and tokens[-1][0] == T_CLOSE and tokens[-1][1][0] == "display"
+            and tokens[-2][0] == T_TEXT and tokens[-2][1][-1:].isspace()):
+        # and space that closes the last one goes after it
+        text = tokens[-2][1]
+        body = text.rstrip()
+        tokens = tokens[:-2] + ([(T_TEXT, body)] if body else []) + \
+            [tokens[-1], (T_TEXT, text[len(body):])]
     out = []
     for kind, val in tokens:
         if kind == T_TEXT:
