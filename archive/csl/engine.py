@@ -1368,8 +1368,6 @@ class Engine:
         initialize = opts.get("initialize", "true") != "false"
         if level >= 2:
             init_with = None
-        if level == 1 and init_with is None and form == "long":
-            pass
         given = name.given
         if given and name.family and not name.cjk:
             if not initialize:
