@@ -1295,7 +1295,10 @@ class Engine:
             # as citeproc-js: a term in a script without spaces (no Latin, Greek, Cyrillic...)
             # is joined without spaces; delimiter-precedes-last="after-inverted-name" is fixed
             # per two names / more names, or the delimiter after an inverted name
-            dpl = opts.get("delimiter-precedes-last", "contextual")
+            # before an institution the joining follows the style's name options, not the
+            # cs:name's (citeproc-js joins institutions with their own settings)
+            dpl = (ctx.name_opts if shown[-1].literal else opts).get(
+                "delimiter-precedes-last", "contextual")
             if _STARTS_ROMAN.match(and_text):
                 before_single, before_multiple, after = " ", delim, " "
             else:
@@ -1305,7 +1308,6 @@ class Engine:
             elif dpl == "never":
                 before_multiple = " " if before_multiple else ""
             elif dpl == "after-inverted-name" and not shown[-1].literal:
-                # (an institution as the last name keeps the contextual spacing)
                 before_single = delim if before_single else ""
                 before_multiple = " " if before_multiple else ""
             before = before_single if count == 2 else before_multiple
@@ -1443,6 +1445,8 @@ class Engine:
         if suffix:
             suffix_node = Node([rich(suffix)], suffix=suffix_period) if suffix_period else rich(suffix)
         sep = opts.get("sort-separator", ", ")
+        if given in ("Lord", "Lady"):
+            sep = ", "  # a title, not a given name: always "Lord, Lady" (citeproc-js)
         if inverted:
             if self.demote in ("display-and-sort", "always"):
                 first = group([fmt(name.family, "family")], "family")
