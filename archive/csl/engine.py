@@ -469,9 +469,14 @@ class Label(Element):
             return None
         value = str(value)
         if self.plural == "contextual":
+            if var != "locator" and "." in value:
+                # "3, p. 5": the label counts the numbers before the next label only
+                groups = eng.locator_groups(value, term)
+                if groups is not None:
+                    value = groups[0][1]
             if var in ("number-of-pages", "number-of-volumes"):
                 m = re.match(r"\s*(\d+)", value)
-                plural = bool(m) and int(m.group(1)) > 1
+                plural = (bool(m) and int(m.group(1)) > 1) or csl_numbers.is_plural(value)
             else:
                 plural = csl_numbers.is_plural(value, eng.and_word)
         else:
@@ -1032,7 +1037,9 @@ class Engine:
             # a range in a locator of any label takes an en dash (citeproc-js)
             value = re.sub(r"(?<=\d)\s*[-\u2013]\s*(?=\d)", "\u2013", value)
         elif var in NUMBER_VARIABLES and var not in ("volume", "number", "edition", "version"):
-            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value)
+            value = re.sub(r"(?<=\d)\s*(?<!\\)-\s*(?=\d)", "\u2013", value)
+        if var in NUMBER_VARIABLES and "\\-" in value:
+            value = value.replace("\\-", "-")  # an escaped hyphen is a plain hyphen
         return rich(value)
 
     # -- locators with their own labels ("vol. 1, fol. 186", "5, p. 6")
