@@ -80,8 +80,9 @@ def _is_ordinal(name: str) -> bool:
 
 def _text(el) -> str:
     text = el.text or ""
-    # a term holding only the layout of the XML file (a line break and indentation) is empty
-    return "" if not text.strip() and "\n" in text else text
+    if "\n" in text:
+        text = text.strip()  # line breaks that lay out the XML are not part of the term
+    return text
 
 
 def build_locale(locales: list, lang: str) -> LocaleData:
