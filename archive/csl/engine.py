@@ -46,6 +46,10 @@ LOCATOR_LABELS = {
     "supp.": "supplement", "sv.": "sub-verbo", "tbl.": "table", "tit.": "title",
     "vol.": "volume", "vrs.": "verse",
 }
+# a number variable may start with its own label, which is not part of the value
+_OWN_LABEL = {var: re.compile("(?:%s)\\s+(?=\\S)" % "|".join(
+    re.escape(a) for a, t in LOCATOR_LABELS.items() if t == var))
+    for var in ("volume", "issue", "section")}
 NO_RICH = {"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN"}
 SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
 
@@ -969,6 +973,10 @@ class Engine:
                 return m.group(1) if m else None
             return None
         v = ctx.item.get(var)
+        if var in _OWN_LABEL and isinstance(v, str):
+            m = _OWN_LABEL[var].match(v)
+            if m:
+                return v[m.end():]  # "vol. 3" in volume is 3 (citeproc-js)
         return v
 
     def _citation_label(self, item: dict) -> str | None:
