@@ -28,6 +28,28 @@ NAME_OPTION_KEYS = (
 )
 _FRENCH_SPACE = re.compile(r" ([:;!?])")
 _AMPERSAND = re.compile(r"\s*&\s*")
+_LOCATOR_JOINER = re.compile(r"(\s*&\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+)")
+_LABELLED = re.compile(r"([a-z]+\.)\s+(\S.*)", re.S)
+_DIGIT_RANGE = re.compile(r"(?<=\w)\s*-\s*(?=\w)")
+# the label abbreviations citeproc-js recognizes at the start of a locator's parts
+LOCATOR_LABELS = {
+    "add.": "addendum", "amend.": "amendment", "annot.": "annotation", "app.": "appendix",
+    "art.": "article", "bibliog.": "bibliography", "bk.": "book", "ch.": "chapter",
+    "cl.": "clause", "cmt.": "comment", "col.": "column", "dec.": "decision",
+    "dept.": "department", "ex.": "example", "fig.": "figure", "fld.": "field",
+    "fol.": "folio", "hypo.": "hypothetical", "illus.": "illustration",
+    "intro.": "introduction", "l.": "line", "n.": "note", "no.": "issue", "op.": "opus",
+    "p.": "page", "para.": "paragraph", "pmbl.": "preamble", "pp.": "page",
+    "princ.": "principle", "pt.": "part", "pub.": "publication", "r.": "rule",
+    "rn.": "randnummer", "sched.": "schedule", "sec.": "section", "subch.": "subchapter",
+    "subdiv.": "subdivision", "subpara.": "subparagraph", "subsec.": "subsection",
+    "supp.": "supplement", "sv.": "sub-verbo", "tbl.": "table", "tit.": "title",
+    "vol.": "volume", "vrs.": "verse",
+}
+# a number variable may start with its own label, which is not part of the value
+_OWN_LABEL = {var: re.compile("(?:%s)\\s+(?=\\S)" % "|".join(
+    re.escape(a) for a, t in LOCATOR_LABELS.items() if t == var))
+    for var in ("volume", "issue", "section")}
 NO_RICH = {"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN"}
 SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
 
@@ -415,6 +437,14 @@ class Number(Element):
         ctx.rendered += 1
         ctx.rendered_vars.append(self.variable)
         value = str(value)
+        if "." in value and self.variable != "locator":
+            # "7, p. 3-8": the number, then numbers under a label of their own ("pp. 3–8")
+            groups = eng.locator_groups(value, self.variable)
+            if groups is not None and len(groups) > 1 and groups[0][0] == self.variable:
+                first = groups[0][1]
+                if csl_numbers.is_numeric(first):
+                    groups[0][1] = eng.format_number(first, self.form, self.variable)
+                return self.finish(eng.render_locator_groups(groups, "short"), ctx)
         if not csl_numbers.is_numeric(value):
             return self.finish(value, ctx)  # no markup in number variables (citeproc-js)
         text = eng.format_number(value, self.form, self.variable)
@@ -443,10 +473,14 @@ class Label(Element):
         if var in ctx.suppressed:
             return None
         if var == "locator":
-            value = ctx.cite.get("locator")
+            value = eng.variable_value(ctx, "locator")
             term = ctx.cite.get("label") or "page"
             if term == "sub verbo":
                 term = "sub-verbo"
+            groups = eng.locator_groups(value, term) if value else None
+            if groups is not None:
+                # the label is the first one written in the locator ("vol. 1, p. 5")
+                term, value = groups[0][0], groups[0][1]
         else:
             value = eng.variable_value(ctx, var)
             term = var
@@ -456,9 +490,14 @@ class Label(Element):
             return None
         value = str(value)
         if self.plural == "contextual":
+            if var != "locator" and "." in value:
+                # "3, p. 5": the label counts the numbers before the next label only
+                groups = eng.locator_groups(value, term)
+                if groups is not None:
+                    value = groups[0][1]
             if var in ("number-of-pages", "number-of-volumes"):
                 m = re.match(r"\s*(\d+)", value)
-                plural = bool(m) and int(m.group(1)) > 1
+                plural = (bool(m) and int(m.group(1)) > 1) or csl_numbers.is_plural(value)
             else:
                 if var == "locator":
                     # a label written inside the locator ("1, fol. 186") starts a new part
@@ -954,6 +993,10 @@ class Engine:
                 return m.group(1) if m else None
             return None
         v = ctx.item.get(var)
+        if var in _OWN_LABEL and isinstance(v, str):
+            m = _OWN_LABEL[var].match(v)
+            if m:
+                return v[m.end():]  # "vol. 3" in volume is 3 (citeproc-js)
         return v
 
     def _citation_label(self, item: dict) -> str | None:
@@ -1003,6 +1046,10 @@ class Engine:
             return value + ctx.disamb.year_suffix
         if self.ampersand != "&" and var in NUMBER_VARIABLES and "&" in value:
             value = self.localized_ampersand(value)
+        if var == "locator":
+            groups = self.locator_groups(value, ctx.cite.get("label") or "page")
+            if groups is not None:
+                return self.render_locator_groups(groups, "short")
         if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
@@ -1018,8 +1065,54 @@ class Engine:
             # a range in a locator of any label takes an en dash (citeproc-js)
             value = re.sub(r"(?<=\d)\s*[-\u2013]\s*(?=\d)", "\u2013", value)
         elif var in NUMBER_VARIABLES and var not in ("volume", "number", "edition", "version"):
-            value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value)
+            value = re.sub(r"(?<=\d)\s*(?<!\\)-\s*(?=\d)", "\u2013", value)
+        if var in NUMBER_VARIABLES and "\\-" in value:
+            value = value.replace("\\-", "-")  # an escaped hyphen is a plain hyphen
         return rich(value)
+
+    # -- locators with their own labels ("vol. 1, fol. 186", "5, p. 6")
+    def locator_groups(self, value: str, default_term: str) -> list[list[str]] | None:
+        """The locator cut where it names a label ("vol.", "p.", "fol."... and the locale
+        has that term): [term, numbers, separator after] per label; None without any."""
+        if "." not in value:
+            return None
+        pieces = _LOCATOR_JOINER.split(value)
+        groups: list[list[str]] = []
+        found = False
+        for i in range(0, len(pieces), 2):
+            seg = pieces[i]
+            term = None
+            m = _LABELLED.fullmatch(seg)
+            if m and m.group(1) in LOCATOR_LABELS:
+                name = LOCATOR_LABELS[m.group(1)]
+                if self.locale.term(name, "short") is not None:
+                    term, seg, found = name, m.group(2), True
+            if not groups:
+                groups.append([term or default_term, seg, ""])
+            elif term is None or term == groups[-1][0]:
+                groups[-1][1] += pieces[i - 1] + seg
+            else:
+                groups[-1][2] = pieces[i - 1]
+                groups.append([term, seg, ""])
+        return groups if found else None
+
+    def render_locator_groups(self, groups: list[list[str]], form: str) -> Child:
+        """The numbers of each label group, the labels after the first written before them
+        (the first is the cs:label's)."""
+        out = []
+        for k, (term, numbers, after) in enumerate(groups):
+            if term == "page":
+                numbers = csl_numbers.page_range(numbers, self.page_range_format,
+                                                 self.locale.term("page-range-delimiter") or "\u2013")
+            else:
+                numbers = _DIGIT_RANGE.sub("\u2013", numbers)
+            if k:
+                label = self.locale.term(term, form, csl_numbers.is_plural(numbers, self.and_word))
+                out.append((label + " " if label else "") + numbers)
+            else:
+                out.append(numbers)
+            out.append(after)
+        return rich("".join(out))
 
     # -- numbers
     def localized_ampersand(self, value: str) -> str:
@@ -1237,7 +1330,10 @@ class Engine:
             # as citeproc-js: a term in a script without spaces (no Latin, Greek, Cyrillic...)
             # is joined without spaces; delimiter-precedes-last="after-inverted-name" is fixed
             # per two names / more names, or the delimiter after an inverted name
-            dpl = opts.get("delimiter-precedes-last", "contextual")
+            # before an institution the joining follows the style's name options, not the
+            # cs:name's (citeproc-js joins institutions with their own settings)
+            dpl = (ctx.name_opts if shown[-1].literal else opts).get(
+                "delimiter-precedes-last", "contextual")
             if _STARTS_ROMAN.match(and_text):
                 before_single, before_multiple, after = " ", delim, " "
             else:
@@ -1247,7 +1343,6 @@ class Engine:
             elif dpl == "never":
                 before_multiple = " " if before_multiple else ""
             elif dpl == "after-inverted-name" and not shown[-1].literal:
-                # (an institution as the last name keeps the contextual spacing)
                 before_single = delim if before_single else ""
                 before_multiple = " " if before_multiple else ""
             before = before_single if count == 2 else before_multiple
@@ -1310,8 +1405,6 @@ class Engine:
         initialize = opts.get("initialize", "true") != "false"
         if level >= 2:
             init_with = None
-        if level == 1 and init_with is None and form == "long":
-            pass
         given = name.given
         if given and name.family and not name.cjk:
             if not initialize:
@@ -1387,6 +1480,8 @@ class Engine:
         if suffix:
             suffix_node = Node([rich(suffix)], suffix=suffix_period) if suffix_period else rich(suffix)
         sep = opts.get("sort-separator", ", ")
+        if given in ("Lord", "Lady"):
+            sep = ", "  # a title, not a given name: always "Lord, Lady" (citeproc-js)
         if inverted:
             if self.demote in ("display-and-sort", "always"):
                 first = group([fmt(name.family, "family")], "family")

@@ -8,7 +8,7 @@ from typing import Any
 
 from . import collate
 from .engine import (FIRST, IBID, IBID_WITH_LOCATOR, LOCATOR_ABBREVIATIONS, LOCATOR_LABEL,
-                     SUBSEQUENT, Ctx, Disamb, Engine, _int)
+                     SUBSEQUENT, Ctx, Disamb, Engine, Text, _int)
 from .items import DateValue, Name, normalize
 from .output import FORMATTERS, Child, Node, plain, rich, serialize
 
@@ -380,7 +380,13 @@ class Document:
         for k in ordered:
             node, ctx = self._render_item(k, "bibliography")
             if node is None or (isinstance(node, Node) and node.is_empty()):
-                continue  # an item the style renders as nothing gets no entry (citeproc-js)
+                # an item the style renders as nothing gets no entry (citeproc-js), except
+                # in a style whose citations print citation-number, where its number does
+                if self._numeric_citations():
+                    out.append(self.serialize(Node(["%d. [CSL STYLE ERROR: reference with no "
+                                                    "printed form.]" % (len(out) + 1)])))
+                    self.bibliography_ids.append(k)
+                continue
             if sas is not None and ctx.first_names is not None:
                 names_text = plain(ctx.first_names)
                 if prev_names is not None and names_text == prev_names and sas_rule in ("complete-all", "complete-each", "partial-each", "partial-first"):
@@ -410,6 +416,29 @@ class Document:
             out.append(self.serialize(wrapped).strip() if self.fmt != "html" else self.serialize(wrapped))
             self.bibliography_ids.append(k)
         return out
+
+    def _numeric_citations(self) -> bool:
+        """Do the citations print citation-number with cs:text (citeproc-js's numeric
+        update mode)?"""
+        got = getattr(self, "_numeric", None)
+        if got is None:
+            e = self.engine
+            seen: set[int] = set()
+
+            def walk(el) -> bool:
+                if id(el) in seen:
+                    return False
+                seen.add(id(el))
+                if isinstance(el, Text):
+                    if el.variable == "citation-number":
+                        return True
+                    if el.macro:
+                        m = e.macro(el.macro)
+                        return m is not None and walk(m)
+                return any(walk(c) for c in getattr(el, "children", None) or [])
+
+            got = self._numeric = bool(e.citation_layout) and walk(e.citation_layout)
+        return got
 
     def _substitute_author(self, node: Child, target: Child, text: str) -> Child:
         def walk(n):
