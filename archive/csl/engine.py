@@ -13,9 +13,9 @@ from typing import Any
 
 from . import numfmt as csl_numbers
 from . import textcase
-from .items import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, DateValue, Name
+from .items import NUMBER_VARIABLES, DateValue, Name
 from .locale import CSL, LocaleData
-from .output import FORMAT_KEYS, Child, Node, cjk_only, leaves, map_text, plain, rich
+from .output import FORMAT_KEYS, Child, Node, cjk_only, leaves, map_text, rich
 
 # Cite positions
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = 0, 1, 2, 3
@@ -674,7 +674,6 @@ class Names(Element):
         self.children = []
 
     def render(self, ctx: Ctx, inherit: "Names | None" = None) -> Child | None:
-        eng = ctx.engine
         if inherit is None and ctx.in_substitute and self.name is None:
             # a names element anywhere in <substitute> (in a choose too) takes the
             # substituted element's name, et-al and label
@@ -1235,7 +1234,7 @@ class Engine:
                 rng_delim = next((p.range_delimiter for p in parts if p.name == big), "\u2013")
                 out: list[Child] = []
                 done = False
-                for i, p in enumerate(parts):
+                for _i, p in enumerate(parts):
                     if p in in_range:
                         if done:
                             continue

@@ -7,8 +7,19 @@ import re
 from typing import Any
 
 from . import collate
-from .engine import (FIRST, IBID, IBID_WITH_LOCATOR, LOCATOR_ABBREVIATIONS, LOCATOR_LABEL,
-                     SUBSEQUENT, Ctx, Disamb, Engine, Text, _int)
+from .engine import (
+    FIRST,
+    IBID,
+    IBID_WITH_LOCATOR,
+    LOCATOR_ABBREVIATIONS,
+    LOCATOR_LABEL,
+    SUBSEQUENT,
+    Ctx,
+    Disamb,
+    Engine,
+    Text,
+    _int,
+)
 from .items import DateValue, Name, normalize
 from .output import FORMATTERS, Child, Node, plain, rich, serialize
 
@@ -252,7 +263,7 @@ class Document:
 
         people: dict[str, dict[str, set]] = {}  # short form -> initials -> full forms
         for k in keys:
-            for var, names in self._names_of(k):
+            for _var, names in self._names_of(k):
                 for n in names[:1] if primary else names:
                     if n.literal:
                         continue
@@ -621,7 +632,7 @@ class Document:
         else:
             joined: list[Child] = []
             prev = None
-            for i, (c, node, _) in enumerate(rendered):
+            for c, node, _ in rendered:
                 if node is None:
                     continue
                 if joined:
@@ -672,7 +683,7 @@ class Document:
                 out.append(it)
             run.clear()
 
-        for c, node, ctx in rendered:
+        for c, node, _ctx in rendered:
             if node is None:
                 continue
             num = self.numbers.get(c["id"])
