@@ -1240,7 +1240,6 @@ class Engine:
                             continue
                         done = True
                         a = [self._date_part_text(ctx, q, start, value, variable) for q in in_range]
-                        ctx.year_suffix_done = False if big == "year" and ctx.disamb.year_suffix and False else ctx.year_suffix_done
                         b = [self._date_part_text(ctx, q, end, value, variable) for q in in_range]
                         a = [x for x in a if x is not None]
                         b = [x for x in b if x is not None]

@@ -38,12 +38,6 @@ class Name:
     literal: str = ""
     static: bool = False  # family-first, with a space ("static-ordering")
     cjk: bool = False  # family-first, no space (names in CJK scripts)
-    multi_key: str = ""
-
-    @property
-    def is_literal(self) -> bool:
-        return bool(self.literal) or (not self.given and not self.ndp and not self.dp
-                                      and not self.suffix and bool(self.family) and False)
 
 
 # Particles are parsed as citeproc-js does, not from a list of known particles: leading words
@@ -142,7 +136,9 @@ def parse_name(raw: Any) -> Name | None:
             setattr(n, part, value.replace("'", "\u2019"))
     text = n.family + n.given
     if text and not _ROMANESQUE.search(text):
-        n.cjk = bool(_CJK.search(text)) or True
+        # no Latin, Greek or Cyrillic letter: written family name first with no space
+        # between the parts (CJK names), as citeproc-js prints names in such scripts
+        n.cjk = True
     return n
 
 
