@@ -206,12 +206,10 @@ class Document:
                 _GroupDisambiguator(self, group, modes, namesets, bib_pos,
                                     add_names, add_given and rule == "by-cite").run()
 
-    def _same_item(self, group: list[str]) -> bool:
-        return len(set(group)) <= 1
-
     def _has_disambiguate_condition(self) -> bool:
-        return getattr(self.engine, "_has_disamb", None) if hasattr(self.engine, "_has_disamb") \
-            else self._scan_disamb()
+        """Does the citation layout test disambiguate="true" anywhere (scanned once)?"""
+        found = getattr(self.engine, "_has_disamb", None)
+        return self._scan_disamb() if found is None else found
 
     def _scan_disamb(self) -> bool:
         from .engine import If
