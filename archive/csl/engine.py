@@ -252,18 +252,23 @@ class Layout(Element):
         return self.render_children(ctx, "")
 
 
+def as_group(ctx: Ctx, render) -> Child | None:
+    """Render as a group does: nothing when variables were called and none rendered; when
+    it renders, it counts for its parent as a variable rendered (citeproc-js)."""
+    called, rendered = ctx.called, ctx.rendered
+    ctx.called = ctx.rendered = 0
+    content = render(ctx)
+    inner_called, inner_rendered = ctx.called, ctx.rendered
+    ctx.called, ctx.rendered = called + inner_called, rendered
+    if content is None or (inner_called and not inner_rendered):
+        return None
+    ctx.rendered += inner_rendered or 1
+    return content
+
+
 class Group(Element):
     def render(self, ctx: Ctx) -> Child | None:
-        called, rendered = ctx.called, ctx.rendered
-        ctx.called = ctx.rendered = 0
-        content = self.render_children(ctx)
-        inner_called, inner_rendered = ctx.called, ctx.rendered
-        ctx.called, ctx.rendered = called + inner_called, rendered
-        if content is None or (inner_called and not inner_rendered):
-            return None
-        # a group that renders counts, for its parent, as a variable rendered (citeproc-js)
-        ctx.rendered += inner_rendered or 1
-        return self.finish(content, ctx)
+        return self.finish(as_group(ctx, self.render_children), ctx)
 
 
 class Macro(Group):
@@ -374,17 +379,8 @@ class Text(Element):
             macro = eng.macro(self.macro)
             if macro is None:
                 return None
-            # a macro behaves as a group: it vanishes when it calls variables and none of
-            # them renders (citeproc-js)
-            called, rendered = ctx.called, ctx.rendered
-            ctx.called = ctx.rendered = 0
-            content = macro.render(ctx)
-            inner_called, inner_rendered = ctx.called, ctx.rendered
-            ctx.called, ctx.rendered = called + inner_called, rendered
-            if content is None or (inner_called and not inner_rendered):
-                return None
-            ctx.rendered += inner_rendered or 1  # as a group's output counts for its parent
-            return self.finish(content, ctx)
+            # a macro behaves as a group (citeproc-js)
+            return self.finish(as_group(ctx, macro.render), ctx)
         if self.variable is not None:
             content = eng.render_variable(ctx, self.variable, self.form)
             if content is not None and self.fmt and _ITALIC in self.fmt and cjk_only(content):

@@ -212,29 +212,35 @@ class Document:
         return self._scan_disamb() if found is None else found
 
     def _scan_disamb(self) -> bool:
-        from .engine import If
-        e = self.engine
-        found = False
+        found = self._citation_tests("disambiguate")
+        self.engine._has_disamb = found
+        return found
 
-        def walk(el, seen):
-            nonlocal found
-            if el is None or id(el) in seen or found:
-                return
+    def _citation_tests(self, attr: str) -> bool:
+        """Does the citation layout (its macros and substitutes included) test `attr`
+        ("disambiguate", "position") in a condition anywhere? Scanned once per style."""
+        from .engine import If
+
+        cache = self.engine.__dict__.setdefault("_condition_scan", {})
+        if attr in cache:
+            return cache[attr]
+        e = self.engine
+        seen: set[int] = set()
+        stack = [e.citation_layout]
+        found = False
+        while stack and not found:
+            el = stack.pop()
+            if el is None or id(el) in seen:
+                continue
             seen.add(id(el))
-            if isinstance(el, If) and any(a == "disambiguate" for a, _ in el.conds):
+            if isinstance(el, If) and any(a == attr for a, _ in el.conds):
                 found = True
-                return
-            for c in getattr(el, "children", []) or []:
-                walk(c, seen)
+            stack.extend(getattr(el, "children", None) or [])
             macro = getattr(el, "macro", None)
             if isinstance(macro, str):
-                walk(e.macro(macro), seen)
-            sub = getattr(el, "substitute", None)
-            if sub is not None:
-                walk(sub, seen)
-
-        walk(e.citation_layout, set())
-        e._has_disamb = found
+                stack.append(e.macro(macro))
+            stack.append(getattr(el, "substitute", None))
+        cache[attr] = found
         return found
 
     def _names_of(self, key: str) -> list[tuple[str, list[Name]]]:
@@ -792,28 +798,7 @@ class Document:
         return out
 
     def _uses_position(self) -> bool:
-        xml = getattr(self.engine, "_xml_has_position", None)
-        if xml is None:
-            from .engine import If
-            found = False
-
-            def walk(el, seen):
-                nonlocal found
-                if el is None or id(el) in seen or found:
-                    return
-                seen.add(id(el))
-                if isinstance(el, If) and any(a == "position" for a, _ in el.conds):
-                    found = True
-                    return
-                for ch in getattr(el, "children", []) or []:
-                    walk(ch, seen)
-                macro = getattr(el, "macro", None)
-                if isinstance(macro, str):
-                    walk(self.engine.macro(macro), seen)
-
-            walk(self.engine.citation_layout, set())
-            xml = self.engine._xml_has_position = found
-        return xml
+        return self._citation_tests("position")
 
     def _year_of(self, key: str):
         d = self.items[key].get("issued")
