@@ -197,12 +197,14 @@ def _cite(cite: dict[str, Any]) -> dict[str, Any]:
 
 
 def _items(fx: Fixture) -> list[dict[str, Any]]:
-    items = []
+    items: dict[str, dict[str, Any]] = {}
     for i, item in enumerate(fx.items):
         item = dict(item)
         item["id"] = str(item.get("id", i))  # a few fixtures' ids are numbers
-        items.append(item)
-    return items
+        # an id given twice is one item, its last definition (the reference runner keeps
+        # items by id)
+        items[item["id"]] = item
+    return list(items.values())
 
 
 class CitationsDocument:

@@ -59,8 +59,14 @@ def test_seed_record_as_json(cli):
     assert data["publisher"] == "The Global Forum of Japan"
     assert data["language"] == "en"
     assert data["type"] == "commentary"
-    # facts as printed in the seed text
-    text = (REPO.parent / "shared" / "seed" / "000_f654265583f912ba.txt").read_text()
+
+
+def test_seed_record_says_what_the_seed_text_says(cli):
+    seed = REPO.parent / "shared" / "seed" / "000_f654265583f912ba.txt"
+    if not seed.exists():
+        pytest.skip(f"the seed text is not here ({seed})")
+    data = cli(REPO, "show", SEED_ID, "--format", "json").json
+    text = seed.read_text(encoding="utf-8")
     assert data["title"].split("“")[0].strip() in " ".join(text.split())
     assert "English translation of an article written by TOKIWA Shin" in text
 

@@ -405,13 +405,9 @@ BY_YEAR = '<sort><key variable="issued"/></sort>'
     (' collapse="year"', BY_YEAR, "(Ōta 2019, 2022; Kim 2021)", True),
     pytest.param(
         ' cite-group-delimiter=", "', BY_YEAR, "(Ōta 2019, Ōta 2022; Kim 2021)", True,
-        marks=xfail("cite grouping: with cite-group-delimiter but no collapse, citeproc-js "
-                    "groups the cites but repeats the names; ours collapses them"),
         id="group-without-collapse"),
     pytest.param(
         ' collapse="year"', "", "(Ōta 2019; Kim 2021; Ōta 2022)", False,  # as citeproc-py
-        marks=xfail("cite grouping: citeproc-js groups cites by the same names only in a "
-                    "sorted citation (or when adjacent); ours groups an unsorted one too"),
         id="unsorted-citation"),
 ])
 def test_cite_grouping(js, tmp_path, attrs, sort, expected, py_wrong):
@@ -463,15 +459,10 @@ def _suffix_style(collapse: str) -> str:
     pytest.param(
         _suffix_style("year-suffix"), SUFFIX_ITEMS, SUFFIX_CLUSTERS,
         ["(Kim 2021; Ōta 2019; 2022a,b,c)"],
-        marks=xfail("cite collapsing: after a run of collapsed year-suffixes citeproc-js "
-                    "uses after-collapse-delimiter (2019; 2022a,b,c); ours the "
-                    "cite-group-delimiter (2019, 2022a,b,c)"),
         id="year-suffix"),
     pytest.param(
         _suffix_style("year-suffix-ranged"), SUFFIX_ITEMS, SUFFIX_CLUSTERS,
         ["(Kim 2021; Ōta 2019; 2022a–c)"],
-        marks=xfail("cite collapsing: year-suffix-ranged gives 2022a–c in citeproc-js; ours "
-                    "2022a,b,c (and the wrong delimiter before it)"),
         id="year-suffix-ranged"),
     pytest.param(
         _numeric_style('<sort><key variable="title"/></sort>'), FIVE,

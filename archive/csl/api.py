@@ -106,3 +106,12 @@ class Processor:
     def citations(self, clusters: list[list[dict[str, Any]]],
                   note_indexes: list[int] | None = None) -> list[str]:
         return self.document.citations(clusters, note_indexes)
+
+    def process_citation_cluster(self, citation: dict[str, Any], citations_pre: list,
+                                 citations_post: list) -> list[tuple[int, str, str]]:
+        """A document edited one citation at a time (citeproc-js's processCitationCluster):
+        insert or replace `citation` ({"citationID", "citationItems", "properties":
+        {"noteIndex"}}) between the citations listed as [citationID, noteIndex] in
+        citations_pre and citations_post; returns (index, text, citationID) of every
+        citation to print again. bibliography() then lists the items still cited."""
+        return self.document.process_citation_cluster(citation, citations_pre, citations_post)

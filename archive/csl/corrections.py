@@ -91,13 +91,13 @@ CORRECTIONS: tuple[Correction, ...] = (
     Correction(
         "add-names disambiguation",
         'disambiguate-add-names ignored: "(Smith et al. 2020)" for two different works',
-        "processor.Document._add_names",
+        "processor._GroupDisambiguator._names",
         "test_add_names",
     ),
     Correction(
         "add-givenname disambiguation",
         'disambiguate-add-givenname ignored: "(Kim 2020)" for J. Kim and M. Kim',
-        "processor.Document._add_given",
+        "processor._GroupDisambiguator._given",
         "test_add_givenname",
     ),
     Correction(

@@ -13,9 +13,9 @@ from typing import Any
 
 from . import numfmt as csl_numbers
 from . import textcase
-from .items import DATE_VARIABLES, NAME_VARIABLES, NUMBER_VARIABLES, DateValue, Name
+from .items import NUMBER_VARIABLES, DateValue, Name
 from .locale import CSL, LocaleData
-from .output import FORMAT_KEYS, Child, Node, cjk_only, leaves, map_text, plain, rich
+from .output import FORMAT_KEYS, Child, Node, cjk_only, leaves, map_text, rich
 
 # Cite positions
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = 0, 1, 2, 3
@@ -27,8 +27,44 @@ NAME_OPTION_KEYS = (
     "name-form", "name-delimiter", "names-delimiter",
 )
 _FRENCH_SPACE = re.compile(r" ([:;!?])")
+_AMPERSAND = re.compile(r"\s*&\s*")
+_LOCATOR_JOINER = re.compile(r"(\s*&\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+)")
+_LABELLED = re.compile(r"([a-z]+\.)\s+(\S.*)", re.S)
+_DIGIT_RANGE = re.compile(r"(?<=\w)\s*-\s*(?=\w)")
+# the label abbreviations citeproc-js recognizes at the start of a locator's parts
+LOCATOR_LABELS = {
+    "add.": "addendum", "amend.": "amendment", "annot.": "annotation", "app.": "appendix",
+    "art.": "article", "bibliog.": "bibliography", "bk.": "book", "ch.": "chapter",
+    "cl.": "clause", "cmt.": "comment", "col.": "column", "dec.": "decision",
+    "dept.": "department", "ex.": "example", "fig.": "figure", "fld.": "field",
+    "fol.": "folio", "hypo.": "hypothetical", "illus.": "illustration",
+    "intro.": "introduction", "l.": "line", "n.": "note", "no.": "issue", "op.": "opus",
+    "p.": "page", "para.": "paragraph", "pmbl.": "preamble", "pp.": "page",
+    "princ.": "principle", "pt.": "part", "pub.": "publication", "r.": "rule",
+    "rn.": "randnummer", "sched.": "schedule", "sec.": "section", "subch.": "subchapter",
+    "subdiv.": "subdivision", "subpara.": "subparagraph", "subsec.": "subsection",
+    "supp.": "supplement", "sv.": "sub-verbo", "tbl.": "table", "tit.": "title",
+    "vol.": "volume", "vrs.": "verse",
+}
+# a number variable may start with its own label, which is not part of the value
+_OWN_LABEL = {var: re.compile("(?:%s)\\s+(?=\\S)" % "|".join(
+    re.escape(a) for a, t in LOCATOR_LABELS.items() if t == var))
+    for var in ("volume", "issue", "section")}
 NO_RICH = {"URL", "DOI", "PMID", "PMCID", "ISBN", "ISSN"}
 SHORT_FORMS = {"title": "title-short", "container-title": "container-title-short"}
+
+
+LOCATOR_ABBREVIATIONS = {
+    "vrs": "verse", "sv": "sub-verbo", "op": "opus", "app": "appendix", "art": "article",
+    "bk": "book", "ch": "chapter", "col": "column", "fig": "figure", "fol": "folio",
+    "n": "note", "l": "line", "no": "issue", "p": "page", "pp": "page", "para": "paragraph",
+    "pt": "part", "r": "rule", "sec": "section", "supp": "supplement", "tbl": "table",
+    "tit": "title", "vol": "volume",
+}
+# a locator may name its own label ("vol. 1"), or more than one ("1, fol. 186")
+LOCATOR_LABEL = re.compile(r"^(%s)\.\s+(.*)$" % "|".join(sorted(LOCATOR_ABBREVIATIONS, key=len, reverse=True)), re.S)
+
+_EMBEDDED_LABEL = re.compile(r",\s*(?:%s)\.\s" % "|".join(sorted(LOCATOR_ABBREVIATIONS, key=len, reverse=True)))
 
 
 class Ctx:
@@ -37,7 +73,8 @@ class Ctx:
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
                  "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
                  "names_seen", "first_names", "skip_first_names", "only_first_names",
-                 "in_substitute", "rendered_vars", "subst_parent", "disamb_tests")
+                 "in_substitute", "rendered_vars", "subst_parent", "predecessor", "namesets",
+                 "disamb_used", "looking", "name_list")
 
     def __init__(self, engine: "Engine", item: dict, mode: str, cite: dict | None = None,
                  disamb: "Disamb | None" = None):
@@ -60,25 +97,32 @@ class Ctx:
         self.only_first_names = False
         self.in_substitute = False
         self.rendered_vars: list[str] = []
+        self.name_list: Child | None = None  # the names (without label) a cs:names rendered last
         self.subst_parent: "Names | None" = None
-        self.disamb_tests = 0  # disambiguate tests met so far
+        # something was output before, in this cite or entry: a term rendered first is
+        # capitalized (citeproc-js), except in the citations of in-text styles
+        self.predecessor = True
+        self.namesets: list[tuple[str, int, int]] = []  # (variable, names shown, names)
+        self.disamb_used = 0  # disambiguate="true" tests that passed in this rendering
+        self.looking = False  # rendering a cite only to compare it (disambiguation)
 
 
 class Disamb:
     """Per-item disambiguation state."""
 
-    __slots__ = ("add_names", "given_levels", "year_suffix", "condition", "given_all")
+    __slots__ = ("names", "given_levels", "year_suffix", "condition", "given_all")
 
     def __init__(self):
-        self.add_names: int = 0  # names to show beyond et-al-use-first
+        self.names: dict[str, int] = {}  # variable -> names to show (when more than et-al's)
         self.given_levels: dict[tuple[str, int], int] = {}  # (variable, index) -> 1 initials, 2 full
         self.given_all: int = 0
         self.year_suffix: str = ""
-        self.condition: int = 0  # how many disambiguate="true" tests are true
+        # how many disambiguate="true" tests pass, in rendering order (citeproc-js counts them)
+        self.condition: int = 0
 
     def copy(self) -> "Disamb":
         d = Disamb()
-        d.add_names = self.add_names
+        d.names = dict(self.names)
         d.given_levels = dict(self.given_levels)
         d.given_all = self.given_all
         d.year_suffix = self.year_suffix
@@ -90,8 +134,12 @@ class Disamb:
 # helpers
 
 
+# formatting nests as citeproc-js writes it, outermost first: <sup><u><b><small-caps><i>
+_FMT_ORDER = tuple(reversed(FORMAT_KEYS))
+
+
 def _fmt(el) -> tuple:
-    return tuple((k, el.get(k)) for k in FORMAT_KEYS if el.get(k))
+    return tuple((k, el.get(k)) for k in _FMT_ORDER if el.get(k))
 
 
 def wrap(child: Child | None, el: "Element") -> Child | None:
@@ -114,7 +162,8 @@ def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True)
     else:
         holder = child
     if case == "title" and item_text:
-        lang = str(ctx.item.get("language") or "")
+        # an item without a language is in the style's locale
+        lang = str(ctx.item.get("language") or ctx.engine.lang or "")
         english = not lang or lang.lower().startswith("en")
     else:
         english = True
@@ -122,6 +171,14 @@ def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True)
     if not lv:
         return child
     runs = [(n.children[i], prot) for n, i, prot in lv]
+    if case in ("uppercase", "lowercase") and \
+            str(ctx.item.get("language") or "")[:2].lower() in ("tr", "az"):
+        # Turkic dotted and dotless i
+        if case == "uppercase":
+            runs = [(t if p else t.replace("i", "\u0130"), p) for t, p in runs]
+        else:
+            runs = [(t if p else t.replace("I", "\u0131").replace("\u0130", "i"), p)
+                    for t, p in runs]
     out = textcase.apply_case(runs, case, english=english)
     for (n, i, _), text in zip(lv, out):
         n.children[i] = text
@@ -182,6 +239,7 @@ class Element:
     def finish(self, content: Child | None, ctx: Ctx, item_text: bool = True) -> Child | None:
         if content is None:
             return None
+        ctx.predecessor = True
         if self.text_case:
             content = apply_case(content, self.text_case, ctx, item_text)
         if self.strip_periods:
@@ -194,23 +252,28 @@ class Layout(Element):
         return self.render_children(ctx, "")
 
 
+def as_group(ctx: Ctx, render) -> Child | None:
+    """Render as a group does: nothing when variables were called and none rendered; when
+    it renders, it counts for its parent as a variable rendered (citeproc-js)."""
+    called, rendered = ctx.called, ctx.rendered
+    ctx.called = ctx.rendered = 0
+    content = render(ctx)
+    inner_called, inner_rendered = ctx.called, ctx.rendered
+    ctx.called, ctx.rendered = called + inner_called, rendered
+    if content is None or (inner_called and not inner_rendered):
+        return None
+    ctx.rendered += inner_rendered or 1
+    return content
+
+
 class Group(Element):
     def render(self, ctx: Ctx) -> Child | None:
-        called, rendered = ctx.called, ctx.rendered
-        ctx.called = ctx.rendered = 0
-        content = self.render_children(ctx)
-        inner_called, inner_rendered = ctx.called, ctx.rendered
-        ctx.called, ctx.rendered = called + inner_called, rendered
-        if content is None or (inner_called and not inner_rendered):
-            return None
-        # a group that renders counts, for its parent, as a variable rendered (citeproc-js)
-        ctx.rendered += inner_rendered or 1
-        return self.finish(content, ctx)
+        return self.finish(as_group(ctx, self.render_children), ctx)
 
 
-class Macro(Element):
-    def render(self, ctx: Ctx) -> Child | None:
-        return self.render_children(ctx, "")
+class Macro(Group):
+    """A macro renders as a group does (citeproc-js): nothing when it calls variables and
+    none renders, and, when it renders, it counts as a rendered variable for its parent."""
 
 
 class Choose(Element):
@@ -296,11 +359,12 @@ class If(Element):
                 return pos != FIRST and bool(ctx.cite.get("near-note"))
             return False
         if attr == "disambiguate":
-            # disambiguation turns the tests on one at a time, in the order a rendering
-            # meets them (as citeproc-js): the first `condition` ones are true
-            ctx.disamb_tests += 1
-            on = ctx.disamb_tests <= ctx.disamb.condition
-            return on if tok == "true" else not on
+            if tok != "true":
+                return not ctx.disamb.condition
+            if ctx.disamb_used < ctx.disamb.condition:
+                ctx.disamb_used += 1
+                return True
+            return False
         return False
 
 
@@ -328,20 +392,14 @@ class Text(Element):
             macro = eng.macro(self.macro)
             if macro is None:
                 return None
-            # a macro is suppressed like a group when it calls variables and all are empty
-            called, rendered = ctx.called, ctx.rendered
-            ctx.called = ctx.rendered = 0
-            # names in a macro called from <substitute> do not take the substituted
-            # element's name and label (a group's or a choose's there do), as citeproc-js
+            # a macro behaves as a group (citeproc-js); names in a macro called from
+            # <substitute> do not take the substituted element's name and label (a group's
+            # or a choose's there do), as citeproc-js
             subst_parent, ctx.subst_parent = ctx.subst_parent, None
             try:
-                content = macro.render(ctx)
+                content = as_group(ctx, macro.render)
             finally:
                 ctx.subst_parent = subst_parent
-            inner_called, inner_rendered = ctx.called, ctx.rendered
-            ctx.called, ctx.rendered = called + inner_called, rendered + inner_rendered
-            if inner_called and not inner_rendered:
-                return None
             return self.finish(content, ctx)
         if self.variable is not None:
             content = eng.render_variable(ctx, self.variable, self.form)
@@ -354,7 +412,10 @@ class Text(Element):
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
                 return None
-            return self.finish(rich(text) if "<" in text else text, ctx, item_text=False)
+            if not ctx.predecessor and not ctx.sorting and (eng.is_note or ctx.mode != "citation"):
+                text = text[:1].upper() + text[1:]
+            term = Node([rich(text) if "<" in text else text], tag="term")
+            return self.finish(term, ctx, item_text=False)
         if self.value is not None:
             return self.finish(rich(self.value), ctx, item_text=False)
         return None
@@ -392,8 +453,16 @@ class Number(Element):
         ctx.rendered += 1
         ctx.rendered_vars.append(self.variable)
         value = str(value)
+        if "." in value and self.variable != "locator":
+            # "7, p. 3-8": the number, then numbers under a label of their own ("pp. 3–8")
+            groups = eng.locator_groups(value, self.variable)
+            if groups is not None and len(groups) > 1 and groups[0][0] == self.variable:
+                first = groups[0][1]
+                if csl_numbers.is_numeric(first):
+                    groups[0][1] = eng.format_number(first, self.form, self.variable)
+                return self.finish(eng.render_locator_groups(groups, "short"), ctx)
         if not csl_numbers.is_numeric(value):
-            return self.finish(rich(value), ctx)
+            return self.finish(value, ctx)  # no markup in number variables (citeproc-js)
         text = eng.format_number(value, self.form, self.variable)
         return self.finish(text, ctx)
 
@@ -420,10 +489,14 @@ class Label(Element):
         if var in ctx.suppressed:
             return None
         if var == "locator":
-            value = ctx.cite.get("locator")
+            value = eng.variable_value(ctx, "locator")
             term = ctx.cite.get("label") or "page"
             if term == "sub verbo":
                 term = "sub-verbo"
+            groups = eng.locator_groups(value, term) if value else None
+            if groups is not None:
+                # the label is the first one written in the locator ("vol. 1, p. 5")
+                term, value = groups[0][0], groups[0][1]
         else:
             value = eng.variable_value(ctx, var)
             term = var
@@ -433,11 +506,19 @@ class Label(Element):
             return None
         value = str(value)
         if self.plural == "contextual":
+            if var != "locator" and "." in value:
+                # "3, p. 5": the label counts the numbers before the next label only
+                groups = eng.locator_groups(value, term)
+                if groups is not None:
+                    value = groups[0][1]
             if var in ("number-of-pages", "number-of-volumes"):
                 m = re.match(r"\s*(\d+)", value)
-                plural = bool(m) and int(m.group(1)) > 1
+                plural = (bool(m) and int(m.group(1)) > 1) or csl_numbers.is_plural(value)
             else:
-                plural = csl_numbers.is_plural(value)
+                if var == "locator":
+                    # a label written inside the locator ("1, fol. 186") starts a new part
+                    value = _EMBEDDED_LABEL.split(value, 1)[0]
+                plural = csl_numbers.is_plural(value, eng.and_word)
         else:
             plural = self.plural == "always"
         text = eng.locale.term(term, self.form, plural)
@@ -456,7 +537,7 @@ class DatePart:
         self.form = attrs.get("form", default_form)
         self.prefix = attrs.get("prefix", "")
         self.suffix = attrs.get("suffix", "")
-        self.fmt = tuple((k, attrs[k]) for k in FORMAT_KEYS if attrs.get(k))
+        self.fmt = tuple((k, attrs[k]) for k in _FMT_ORDER if attrs.get(k))
         self.text_case = attrs.get("text-case")
         self.strip_periods = attrs.get("strip-periods") == "true"
         self.range_delimiter = attrs.get("range-delimiter", "\u2013")
@@ -505,6 +586,8 @@ class Date(Element):
         ctx.called += 1
         if self.variable in ctx.suppressed:
             return None
+        if ctx.looking and self.variable == "accessed":
+            return None  # disambiguation never compares access dates (citeproc-js)
         value = ctx.item.get(self.variable)
         if not isinstance(value, DateValue):
             return None
@@ -517,33 +600,25 @@ class Date(Element):
         if not value.start[0] and not value.start[1]:
             return None
         if ctx.sorting:
-            # in a sort key a date sorts by its numbers, not its words (as citeproc-js):
-            # "January 2020" before "April 2021"
-            ctx.rendered += 1
-            ctx.rendered_vars.append(self.variable)
-            return _date_sort_text(value, {p.name for p in parts})
-        out = eng.render_date(ctx, value, parts, delim, self.variable)
+            # in a sort key a date sorts by its value, to the precision it shows
+            names = {p.name for p in parts}
+            key = value.sort_key()
+            if key:
+                ctx.rendered += 1
+                ctx.rendered_vars.append(self.variable)
+                keep = 6 + (2 if "month" in names else 0) + (2 if "day" in names else 0)
+                return "".join(key[i:i + keep] for i in range(0, len(key), 10))
+        end_affixes = None
+        if self.form and len(parts) == 1 and (self.prefix or self.suffix):
+            # citeproc-js wraps the end of a range of a one-part localized date in the
+            # date's affixes once more: (2019–(2020))
+            end_affixes = (self.prefix, self.suffix)
+        out = eng.render_date(ctx, value, parts, delim, self.variable, end_affixes)
         if out is None:
             return None
         ctx.rendered += 1
         ctx.rendered_vars.append(self.variable)
         return self.finish(out, ctx)
-
-
-def _date_sort_text(value: DateValue, names: set[str]) -> str:
-    """The printed parts of a date (and of a range's end) as fixed-width numbers."""
-    def one(ymd: tuple) -> str:
-        y, m, d = ymd
-        out = ("%05d" % (y + 50000) if y < 0 else "%04d" % y) if "year" in names else ""
-        if "month" in names:
-            out += "%02d" % m
-        if "day" in names:
-            out += "%02d" % d
-        return out
-    text = one(value.start)
-    if value.end:
-        text += "-" + one(value.end)
-    return text
 
 
 class NamePart:
@@ -615,7 +690,6 @@ class Names(Element):
         self.children = []
 
     def render(self, ctx: Ctx, inherit: "Names | None" = None) -> Child | None:
-        eng = ctx.engine
         if inherit is None and ctx.in_substitute and self.name is None:
             # a names element anywhere in <substitute> (in a choose too) takes the
             # substituted element's name, et-al and label
@@ -642,7 +716,7 @@ class Names(Element):
         if "editor" in vs and "translator" in vs and len(self.variables) == 2:
             ed = dict(lists)["editor"]
             tr = dict(lists)["translator"]
-            if ed == tr and eng.locale.has_term("editortranslator"):
+            if ed == tr and eng.locale.term("editortranslator"):
                 lists = [(v, n) for v, n in lists if v != "translator"]
                 lists = [("editortranslator", n) if v == "editor" else (v, n) for v, n in lists]
         if not lists:
@@ -656,6 +730,7 @@ class Names(Element):
                     for sub in self.substitute.children:
                         before_c, before_r = ctx.called, ctx.rendered
                         mark = len(ctx.rendered_vars)
+                        ctx.name_list = None
                         if isinstance(sub, Names):
                             out = sub.render(ctx, inherit=self if not sub.name else None)
                         elif isinstance(sub, Choose):
@@ -663,15 +738,24 @@ class Names(Element):
                         else:
                             out = sub.render(ctx)
                         used = ctx.rendered_vars[mark:]
-                        if out is not None and not (isinstance(out, Node) and out.is_empty()):
+                        empty = out is None or (isinstance(out, Node) and out.is_empty())
+                        if empty and isinstance(sub, Text) and (sub.term is not None
+                                                                or sub.value is not None):
+                            # a term (even an empty one) ends the substitution (citeproc-js)
+                            ctx.called = before_c + 1
+                            ctx.rendered = before_r + 1
+                            return None
+                        if not empty:
                             ctx.in_substitute = was
                             for v in used:
                                 ctx.suppressed.add(v)
                             ctx.called = before_c + 1
                             ctx.rendered = before_r + 1
-                            result = self.finish(out, ctx) if not isinstance(sub, Names) else out
+                            result = self.finish(out, ctx)
                             if first_names:
-                                ctx.first_names = result
+                                # subsequent-author-substitute compares and replaces the
+                                # names only, not their label
+                                ctx.first_names = ctx.name_list if ctx.name_list is not None else result
                             if hide:
                                 return None
                             return result
@@ -688,9 +772,15 @@ class Names(Element):
             opts.update(ctx.sort_opts)
         pieces = []
         total = 0
+        names_only = None
         ctx.rendered_vars.extend("editor" if v == "editortranslator" else v for v, _ in lists)
         if any(v == "editortranslator" for v, _ in lists):
             ctx.rendered_vars.append("translator")
+        if ctx.in_substitute and not ctx.sorting:
+            # names a substitution renders are suppressed at once, within the substitute too
+            ctx.suppressed.update("editor" if v == "editortranslator" else v for v, _ in lists)
+            if any(v == "editortranslator" for v, _ in lists):
+                ctx.suppressed.add("translator")
         for v, names in lists:
             rendered, count = eng.render_name_list(ctx, v, names, opts, name_el, et_al)
             if rendered is None:
@@ -699,6 +789,7 @@ class Names(Element):
             if opts.get("form") == "count" or (name_el is not None and name_el.opts.get("form") == "count"):
                 pieces.append(rendered)
                 continue
+            names_only = rendered
             if label is not None and not ctx.sorting:
                 lab = label.render(ctx, names_variable=v, names_count=len(names))
                 if lab is not None:
@@ -712,8 +803,9 @@ class Names(Element):
             return self.finish(str(total), ctx) if total else None
         delim = self.delimiter if self.has_delimiter else opts.get("names-delimiter", "")
         result = self.finish(Node(pieces, delimiter=delim), ctx)
+        ctx.name_list = names_only if len(pieces) == 1 and names_only is not None else result
         if first_names:
-            ctx.first_names = result
+            ctx.first_names = ctx.name_list
         if hide:
             return None
         return result
@@ -767,7 +859,6 @@ def _name_opts(*elements) -> dict:
     return opts
 
 
-_GIVEN_SPLIT = re.compile(r"(\s+|-|\u2010)")
 
 
 class Engine:
@@ -807,9 +898,20 @@ class Engine:
         self.citation_sort = self._sort(cit)
         self.bibliography_sort = self._sort(bib)
         self.is_note = root.get("class") == "note"
+        # a style printing citation-label gets the year-suffix there, not after the year
+        self.uses_citation_label = bool(re.search(rb'variable="[^"]*\bcitation-label\b', xml))
         self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
             bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
+        self.uses_citation_number = bool(re.search(rb'variable="[^"]*\bcitation-number\b', xml))
+        if re.search(rb'variable="[^"]*\bcitation-label\b', xml):
+            self.uses_year_suffix = True
         self.style_lang = root.get("default-locale")
+        # numbers join with "&" and "and", and with the locale's own "and" ("213 et 235");
+        # a locale's symbol form of "and" replaces "&" in them (citeproc-js)
+        and_long = self.locale.term("and")
+        self.and_word = and_long if and_long and self.lang[:2] != "en" else None
+        and_symbol = self.locale.term("and", "symbol")
+        self.ampersand = and_symbol if and_symbol and and_symbol != and_long else "&"
 
     # -- compilation
     def compile(self, el) -> Element | None:
@@ -889,12 +991,16 @@ class Engine:
         if var == "year-suffix":
             return ctx.disamb.year_suffix or None
         if var == "locator":
-            return ctx.cite.get("locator")
+            loc = ctx.cite.get("locator")
+            return loc.strip() if isinstance(loc, str) else loc
         if var == "first-reference-note-number":
             n = ctx.cite.get("first-reference-note-number")
             return str(n) if n else None
         if var == "citation-label":
-            return ctx.item.get("citation-label") or self._citation_label(ctx.item)
+            label = ctx.item.get("citation-label") or self._citation_label(ctx.item)
+            if label and ctx.disamb.year_suffix and not self.uses_year_suffix:
+                label += ctx.disamb.year_suffix
+            return label
         if var == "page-first":
             v = ctx.item.get("page-first")
             if v:
@@ -905,6 +1011,10 @@ class Engine:
                 return m.group(1) if m else None
             return None
         v = ctx.item.get(var)
+        if var in _OWN_LABEL and isinstance(v, str):
+            m = _OWN_LABEL[var].match(v)
+            if m:
+                return v[m.end():]  # "vol. 3" in volume is 3 (citeproc-js)
         return v
 
     def _citation_label(self, item: dict) -> str | None:
@@ -948,25 +1058,84 @@ class Engine:
         if var == "year-suffix":
             ctx.year_suffix_done = True
             return value
+        if var == "citation-label" and ctx.disamb.year_suffix:
+            # the label carries the year-suffix (citeproc-js), the date then none
+            ctx.year_suffix_done = True
+            return value + ctx.disamb.year_suffix
+        if self.ampersand != "&" and var in NUMBER_VARIABLES and "&" in value:
+            value = self.localized_ampersand(value)
+        if var == "locator":
+            groups = self.locator_groups(value, ctx.cite.get("label") or "page")
+            if groups is not None:
+                return self.render_locator_groups(groups, "short")
         if var == "page" or (var == "locator" and (ctx.cite.get("label") or "page") == "page"):
             return csl_numbers.page_range(value, self.page_range_format,
                                           self.locale.term("page-range-delimiter") or "\u2013")
         if var == "locator":
-            return csl_numbers.page_range(value, None)  # other locators: ranges get a dash
+            return rich(csl_numbers.page_range(value, None))  # other locators: ranges get a dash
         if var in NO_RICH:
             return value
         lang = ctx.item.get("language")
         if lang and str(lang)[:2].lower() == "fr" and " " in value:
             # French typography, as citeproc-js: a narrow no-break space before : ; ! ?
             value = _FRENCH_SPACE.sub("\u202f\\1", value)
-        if var in NUMBER_VARIABLES and var != "locator" and var != "version":
+        if var == "locator":
+            # a range in a locator of any label takes an en dash (citeproc-js)
+            value = re.sub(r"(?<=\d)\s*[-\u2013]\s*(?=\d)", "\u2013", value)
+        elif var in NUMBER_VARIABLES and var != "version":
             ok, parts = csl_numbers.parse_numeric(value)
-            if ok and any(p.is_range for p in parts):
+            if ok and any(p.is_range for p in parts) and "\\-" not in value:
                 # a numeric value's ranges take the range delimiter, as in citeproc-js
                 value = csl_numbers.render_numeric(parts, str, self._range_delimiter(value))
-            elif var not in ("volume", "issue", "number", "edition"):
-                value = re.sub(r"(?<=\d)\s*-\s*(?=\d)", "\u2013", value)
+            elif var not in ("volume", "number", "edition", "issue"):
+                value = re.sub(r"(?<=\d)\s*(?<!\\)-\s*(?=\d)", "\u2013", value)
+        if var in NUMBER_VARIABLES and "\\-" in value:
+            value = value.replace("\\-", "-")  # an escaped hyphen is a plain hyphen
         return rich(value)
+
+    # -- locators with their own labels ("vol. 1, fol. 186", "5, p. 6")
+    def locator_groups(self, value: str, default_term: str) -> list[list[str]] | None:
+        """The locator cut where it names a label ("vol.", "p.", "fol."... and the locale
+        has that term): [term, numbers, separator after] per label; None without any."""
+        if "." not in value:
+            return None
+        pieces = _LOCATOR_JOINER.split(value)
+        groups: list[list[str]] = []
+        found = False
+        for i in range(0, len(pieces), 2):
+            seg = pieces[i]
+            term = None
+            m = _LABELLED.fullmatch(seg)
+            if m and m.group(1) in LOCATOR_LABELS:
+                name = LOCATOR_LABELS[m.group(1)]
+                if self.locale.term(name, "short") is not None:
+                    term, seg, found = name, m.group(2), True
+            if not groups:
+                groups.append([term or default_term, seg, ""])
+            elif term is None or term == groups[-1][0]:
+                groups[-1][1] += pieces[i - 1] + seg
+            else:
+                groups[-1][2] = pieces[i - 1]
+                groups.append([term, seg, ""])
+        return groups if found else None
+
+    def render_locator_groups(self, groups: list[list[str]], form: str) -> Child:
+        """The numbers of each label group, the labels after the first written before them
+        (the first is the cs:label's)."""
+        out = []
+        for k, (term, numbers, after) in enumerate(groups):
+            if term == "page":
+                numbers = csl_numbers.page_range(numbers, self.page_range_format,
+                                                 self.locale.term("page-range-delimiter") or "\u2013")
+            else:
+                numbers = _DIGIT_RANGE.sub("\u2013", numbers)
+            if k:
+                label = self.locale.term(term, form, csl_numbers.is_plural(numbers, self.and_word))
+                out.append((label + " " if label else "") + numbers)
+            else:
+                out.append(numbers)
+            out.append(after)
+        return rich("".join(out))
 
     def _range_delimiter(self, value: str) -> str:
         """What a hyphen between two numbers of ``value`` becomes: the locale's
@@ -977,6 +1146,14 @@ class Engine:
         return self.locale.term("page-range-delimiter") or "\u2013"
 
     # -- numbers
+    def localized_ampersand(self, value: str) -> str:
+        def one(m: re.Match) -> str:
+            s, e = m.start(), m.end()
+            if value[s - 1:s].isalpha() and value[e:e + 1].isalpha():
+                return self.ampersand
+            return " %s " % self.ampersand
+        return _AMPERSAND.sub(one, value)
+
     def format_number(self, value: str, form: str, variable: str | None = None) -> str:
         gender = None
         if variable:
@@ -1010,7 +1187,8 @@ class Engine:
             elif y < 1000:
                 text += self.locale.term("ad") or "AD"
             if (ctx.disamb.year_suffix and not self.uses_year_suffix and variable == "issued"
-                    and not ctx.year_suffix_done):
+                    and not self.uses_citation_label
+                    and not ctx.year_suffix_done and not ctx.sorting):
                 ctx.year_suffix_done = True
                 text += ctx.disamb.year_suffix
             return self._finish_part(text, part, ctx)
@@ -1066,7 +1244,7 @@ class Engine:
         return wrap(child, part)
 
     def render_date(self, ctx: Ctx, value: DateValue, parts: list[DatePart], delim: str,
-                    variable: str) -> Child | None:
+                    variable: str, end_affixes: tuple[str, str] | None = None) -> Child | None:
         start = value.start
         end = value.end
         if end is not None:
@@ -1094,13 +1272,12 @@ class Engine:
                 rng_delim = next((p.range_delimiter for p in parts if p.name == big), "\u2013")
                 out: list[Child] = []
                 done = False
-                for i, p in enumerate(parts):
+                for _i, p in enumerate(parts):
                     if p in in_range:
                         if done:
                             continue
                         done = True
                         a = [self._date_part_text(ctx, q, start, value, variable) for q in in_range]
-                        ctx.year_suffix_done = False if big == "year" and ctx.disamb.year_suffix and False else ctx.year_suffix_done
                         b = [self._date_part_text(ctx, q, end, value, variable) for q in in_range]
                         a = [x for x in a if x is not None]
                         b = [x for x in b if x is not None]
@@ -1112,7 +1289,11 @@ class Engine:
                             first = b[0]
                             b[0] = Node(first.children, suffix=first.suffix, fmt=first.fmt,
                                         quotes=first.quotes)
-                        out.append(Node([Node(a, delimiter=delim), rng_delim, Node(b, delimiter=delim)]))
+                        end_node = Node(b, delimiter=delim)
+                        if end_affixes and b:
+                            end_node = Node([end_node], prefix=end_affixes[0], suffix=end_affixes[1],
+                                            tag="verbatim-affixes")
+                        out.append(Node([Node(a, delimiter=delim), rng_delim, end_node]))
                     else:
                         t = self._date_part_text(ctx, p, start, value, variable)
                         if t is not None:
@@ -1132,22 +1313,25 @@ class Engine:
         form = opts.get("form") or "long"
         et_al_min = _int(opts.get("et-al-min"))
         use_first = _int(opts.get("et-al-use-first"))
+        has_first = opts.get("et-al-use-first") is not None
         if ctx.mode == "citation" and ctx.cite.get("position", FIRST) != FIRST and not ctx.sorting:
             if opts.get("et-al-subsequent-min"):
                 et_al_min = _int(opts.get("et-al-subsequent-min"))
             if opts.get("et-al-subsequent-use-first"):
                 use_first = _int(opts.get("et-al-subsequent-use-first"))
-        truncated = bool(et_al_min) and n >= et_al_min and use_first < n
-        if truncated and ctx.disamb.add_names and not ctx.sorting and ctx.mode == "citation":
-            use_first = min(n, use_first + ctx.disamb.add_names)
-            truncated = use_first < n
-        elif (truncated and ctx.disamb.add_names and not ctx.sorting
-              and self.citation_attrs.get("disambiguate-add-givenname") == "true"):
-            # citeproc-js prints in the bibliography too the names its citations added
-            # to tell cites apart (when the style also adds given names)
-            cite_first = _int(self.citation_name_opts.get("et-al-use-first"))
-            use_first = min(n, max(use_first, cite_first + ctx.disamb.add_names))
-            truncated = use_first < n
+        # et-al-min without any et-al-use-first does not truncate
+        truncated = bool(et_al_min) and n >= et_al_min and use_first < n and has_first
+        if truncated and not ctx.sorting and (
+                ctx.mode == "citation"
+                or self.citation_attrs.get("disambiguate-add-givenname") == "true"):
+            # the names a cite needed to be told apart; citeproc-js prints them in the
+            # bibliography too when the style also adds given names
+            want = ctx.disamb.names.get(var, 0)
+            if want > use_first:
+                use_first = min(n, want)
+                truncated = use_first < n
+        if not ctx.sorting:
+            ctx.namesets.append((var, use_first if truncated else n, n))
         shown = names[:use_first] if truncated else list(names)
         if truncated and use_first == 0:
             return None, 0
@@ -1178,38 +1362,58 @@ class Engine:
         elif and_opt == "symbol":
             and_text = "&"
         if ctx.sorting:
-            return Node(parts_out, delimiter="|"), len(shown)
-        seq: list[Child] = []
+            # et-al-use-last: the last name sorts too
+            return Node(parts_out + [last_out] if use_last else parts_out, delimiter="|"), len(shown)
         count = len(parts_out)
+        last_join = delim
+        if and_text and not truncated and count > 1:
+            # as citeproc-js: a term in a script without spaces (no Latin, Greek, Cyrillic...)
+            # is joined without spaces; delimiter-precedes-last="after-inverted-name" is fixed
+            # per two names / more names, or the delimiter after an inverted name
+            # before an institution the joining follows the style's name options, not the
+            # cs:name's (citeproc-js joins institutions with their own settings)
+            dpl = (ctx.name_opts if shown[-1].literal else opts).get(
+                "delimiter-precedes-last", "contextual")
+            if _STARTS_ROMAN.match(and_text):
+                before_single, before_multiple, after = " ", delim, " "
+            else:
+                before_single = before_multiple = after = ""
+            if dpl == "always":
+                before_single = delim
+            elif dpl == "never":
+                before_multiple = " " if before_multiple else ""
+            elif dpl == "after-inverted-name" and not shown[-1].literal:
+                before_single = delim if before_single else ""
+                before_multiple = " " if before_multiple else ""
+            before = before_single if count == 2 else before_multiple
+            if dpl == "after-inverted-name" and inverted_flags[-2]:
+                before = delim
+            last_join = before + and_text + after
+        seq: list[Child] = []
         for i, p in enumerate(parts_out):
             if i > 0:
-                is_last = i == count - 1
-                if is_last and and_text and not truncated:
-                    dpl = opts.get("delimiter-precedes-last", "contextual")
-                    use_delim = (
-                        dpl == "always"
-                        or (dpl == "contextual" and count >= 3)
-                        or (dpl == "after-inverted-name" and inverted_flags[i - 1])
-                    )
-                    seq.append((delim if use_delim else " ") + and_text + " ")
-                else:
-                    seq.append(delim)
+                seq.append(last_join if i == count - 1 else delim)
             seq.append(p)
         if truncated:
             if use_last:
-                seq.append(delim + "\u2026 ")
+                seq.append((" " if len(shown) == 1 else delim) + "\u2026 ")
                 seq.append(last_out)
             else:
                 term_name = et_al.term if et_al is not None else "et-al"
                 term = self.locale.term(term_name) or ""
                 if term:
                     dpe = opts.get("delimiter-precedes-et-al", "contextual")
-                    use_delim = (
-                        dpe == "always"
-                        or (dpe == "contextual" and len(shown) >= 2)
-                        or (dpe == "after-inverted-name" and inverted_flags and inverted_flags[-1])
-                    )
-                    seq.append(delim if use_delim else " ")
+                    single, multiple = " ", delim
+                    if dpe == "always":
+                        single = delim
+                    elif dpe == "never":
+                        multiple = " "
+                    elif dpe == "after-inverted-name":
+                        single, multiple = delim, " "
+                    before = single if len(shown) == 1 else multiple
+                    if before == " " and not _STARTS_ROMAN.match(term):
+                        before = ""
+                    seq.append(before)
                     et_node: Child = term
                     if et_al is not None:
                         et_node = wrap(term, et_al) or term
@@ -1223,50 +1427,7 @@ class Engine:
         """Initials of a given name ("John Paul" -> "J. P.", "Jean-Paul" -> "J.-P.",
         "Seo-jin" -> "S."); with initialize="false" full names stay and only names already
         written as initials are normalized ("J.P." -> "J. P.")."""
-        out = ""
-        sep = ""
-        for tok in _GIVEN_SPLIT.split(given.strip()):
-            if not tok:
-                continue
-            if tok.isspace():
-                sep = sep or " "
-                continue
-            if tok in ("-", "\u2010"):
-                sep = "-"
-                continue
-            if sep == "-" and tok[0].islower() and initialize:
-                # "Seo-jin": the lowercase half is not an initial; citeproc-js drops it, or
-                # keeps it as a word when initials are not joined by hyphens
-                if not self.initialize_with_hyphen:
-                    out = out.rstrip() + " " + tok
-                sep = ""
-                continue
-            if "." in tok:
-                pieces = [p for p in tok.split(".") if p]
-                marked = True
-            elif tok.isupper() and 1 < len(tok) <= 3 and tok.isalpha():
-                pieces = list(tok)
-                marked = True
-            else:
-                pieces = [tok]
-                marked = len(tok) == 1
-            for k, p in enumerate(pieces):
-                if k == 0 and sep == "-" and not (initialize or marked):
-                    out = out.rstrip() + "-"
-                    out += p + " "
-                    continue
-                if k == 0 and sep == "-":
-                    out = out.rstrip() + ("-" if self.initialize_with_hyphen else "")
-                elif k == 0 and sep == " " and out and not out.endswith(" ") and not (initialize or marked):
-                    out += " "
-                if initialize or marked:
-                    out += p[0] + initialize_with
-                else:
-                    if out and not out.endswith(" "):
-                        out += " "
-                    out += p + " "
-            sep = ""
-        return out.strip()
+        return initialize_given(given, initialize_with, initialize, self.initialize_with_hyphen)
 
     def format_name(self, ctx: Ctx, name: Name, opts: dict, name_el: NameEl | None,
                     inverted: bool, level: int) -> Child:
@@ -1275,7 +1436,7 @@ class Engine:
             text: Child = rich(name.literal) if not ctx.sorting else name.literal
             fam_part = parts.get("family")
             if fam_part is not None and not ctx.sorting:
-                text = self._finish_part(name.literal, fam_part, ctx) or text
+                text = self._finish_part(text, fam_part, ctx) or text
             return text
         form = opts.get("form") or "long"
         if level and form == "short":
@@ -1284,96 +1445,137 @@ class Engine:
         initialize = opts.get("initialize", "true") != "false"
         if level >= 2:
             init_with = None
-        if level == 1 and init_with is None and form == "long":
-            pass
         given = name.given
-        if given and init_with is not None and not ctx.sorting and not name.cjk:
-            given = self._initialize(given, init_with, initialize)
+        if given and name.family and not name.cjk:
+            if not initialize:
+                # initialize="false": full names stay, initials are normalized
+                given = self._initialize(given, opts.get("initialize-with"), False)
+            elif init_with is not None:
+                given = self._initialize(given, init_with, True)
         if ctx.sorting:
+            # particles sort without their apostrophe ("d'Wander" as "d Wander")
+            ndp = _drop_apostrophe(name.ndp)
+            dp = _drop_apostrophe(name.dp)
             if self.demote == "never":
-                fam = " ".join(x for x in (name.ndp, name.family) if x)
-                rest = " ".join(x for x in (name.given, name.dp, name.suffix) if x)
+                fam = " ".join(x for x in (ndp, name.family, dp) if x)
+                rest = " ".join(x for x in (given, name.suffix) if x)
             else:
                 fam = name.family
-                rest = " ".join(x for x in (name.dp, name.ndp, name.given, name.suffix) if x)
+                rest = " ".join(x for x in (given, dp, ndp, name.suffix) if x)
             if form == "short":
-                return fam
+                return " ".join(x for x in (ndp, name.family) if x)
             return fam + ("|" + rest if rest else "")
 
-        def part(text: str, which: str) -> Child | None:
+        # Each part keeps its own formatting (the non-dropping particle the family name's,
+        # the dropping particle the given name's); a name-part's affixes go around the
+        # group it heads.
+        def fmt(text: str, which: str) -> Child | None:
             if not text:
                 return None
+            child: Child = rich(text) if "<" in text else text  # markup in a name
             p = parts.get(which)
             if p is None:
-                return text
-            return self._finish_part(text, p, ctx)
+                return child
+            if p.text_case:
+                child = apply_case(child, p.text_case, ctx)
+            if p.fmt:
+                child = Node([child], fmt=p.fmt)
+            return child
 
-        def join_particle(a: str, b: str) -> str:
-            if not a:
-                return b
-            if not b:
-                return a
-            if a.endswith(("'", "\u2019", "-")):
-                return a + b
-            return a + " " + b
-
-        if name.cjk:
-            fam = part(join_particle(name.ndp, name.family), "family")
-            if form == "short":
-                return fam or ""
-            giv = part(given, "given")
-            return Node([x for x in (fam, giv) if x is not None])
-        if name.static:
-            fam = part(join_particle(name.ndp, name.family), "family")
-            if form == "short":
-                return fam or ""
-            giv = part(given, "given")
-            return Node([x for x in (fam, giv) if x is not None], delimiter=" ")
-        if form == "short":
-            fam = part(join_particle(name.ndp, name.family), "family")
-            return fam or ""
-        if not given and not name.dp and not name.suffix:
-            return part(join_particle(name.ndp, name.family), "family") or ""
-        sep = opts.get("sort-separator", ", ")
-        if inverted:
-            if self.demote == "display-and-sort":
-                fam_text = name.family
-                giv_text = " ".join(x for x in (given, name.dp, name.ndp) if x)
-                giv_text = _join_words([given, name.dp, name.ndp])
-            else:
-                fam_text = join_particle(name.ndp, name.family)
-                giv_text = _join_words([given, name.dp])
-            fam = part(fam_text, "family")
-            giv = part(giv_text, "given")
-            out: list[Child] = [x for x in (fam, giv) if x is not None]
-            node = Node(out, delimiter=sep)
-            if name.suffix:
-                node = Node([node, name.suffix], delimiter=sep)
+        def group(children: list, which: str) -> Child | None:
+            kids = [c for c in children if c is not None and c != ""]
+            if not kids or all(isinstance(c, str) and _is_glue(c) for c in kids):
+                return None
+            node: Child = kids[0] if len(kids) == 1 else Node(kids)
+            p = parts.get(which)
+            if p is not None and (p.prefix or p.suffix):
+                node = Node([node], prefix=p.prefix, suffix=p.suffix)
             return node
-        giv_text = _join_words([given, name.dp]) if given else name.dp
-        if given:
-            giv_node = part(giv_text, "given")
+
+        def joined(a: Child | None, b: Child | None, glue: str) -> list:
+            if a is None:
+                return [b]
+            if b is None:
+                return [a]
+            return [a, glue, b]
+
+        ndp_joins = name.ndp.endswith(_JOINING)
+        family_with_ndp = joined(fmt(name.ndp, "family"), fmt(name.family, "family"),
+                                 "" if ndp_joins else " ")
+        if name.cjk or name.static:
+            fam = group(family_with_ndp, "family")
+            if form == "short":
+                return fam or ""
+            giv = group([fmt(given, "given")], "given")
+            return Node(joined(fam, giv, "" if name.cjk else " "))
+        if form == "short":
+            return group(family_with_ndp, "family") or ""
+        suffix = name.suffix
+        suffix_period = ""
+        if suffix and isinstance(opts.get("initialize-with"), str):
+            suffix = self._initialize(suffix, opts.get("initialize-with"), False)
+        if suffix.endswith("."):
+            suffix, suffix_period = suffix[:-1], "."
+        suffix_node: Child | None = None
+        if suffix:
+            suffix_node = Node([rich(suffix)], suffix=suffix_period) if suffix_period else rich(suffix)
+        sep = opts.get("sort-separator", ", ")
+        if given in ("Lord", "Lady"):
+            sep = ", "  # a title, not a given name: always "Lord, Lady" (citeproc-js)
+        if inverted:
+            if self.demote in ("display-and-sort", "always"):
+                first = group([fmt(name.family, "family")], "family")
+                second_kids = joined(fmt(given, "given"), fmt(name.dp, "given"), " ")
+                if name.ndp:
+                    second_kids = joined(Node(second_kids) if second_kids != [None] else None,
+                                         fmt(name.ndp, "family"), " ")
+                second = group(second_kids, "given")
+            else:
+                first = group(family_with_ndp, "family")
+                second = group(joined(fmt(given, "given"), fmt(name.dp, "given"), " "), "given")
+            out = joined(first, second, sep)
+            if suffix_node is not None:
+                out = joined(Node(out) if out != [None] else None, suffix_node, sep)
+            return Node([x for x in out if x is not None])
+        space = " "
+        init_opt = opts.get("initialize-with")
+        if (init_opt and ("\u00a0" in init_opt or "\ufeff" in init_opt)
+                and self.lang[:2] in ("fr", "ru", "cs")):
+            space = "\u00a0"
+        dp_node = fmt(name.dp, "given")
+        if name.dp and not name.ndp and name.dp.endswith(_JOINING_DP) and name.dp[:-1] != "de":
+            # "d'Aubignac" from a dropping particle "d'": no space
+            family_with_ndp = joined(dp_node, fmt(name.family, "family"), "")
+            dp_node = None
+        if dp_node is not None:
+            fam_kids = joined(dp_node, Node(family_with_ndp), space)
         else:
-            giv_node = part(name.dp, "given") if name.dp else None
-        fam_text = join_particle(name.ndp, name.family)
-        if name.suffix:
-            fam_text = fam_text + (", " if name.comma_suffix else " ") + name.suffix
-        fam = part(fam_text, "family")
-        if giv_node is None:
+            fam_kids = family_with_ndp
+        if suffix_node is not None:
+            fam_kids = joined(Node(fam_kids), suffix_node, ", " if name.comma_suffix else " ")
+        fam = group(fam_kids, "family")
+        giv = group([fmt(given, "given")], "given")
+        if giv is None:
             return fam or ""
-        glue = "" if (isinstance(giv_text, str) and giv_text.endswith(("'", "\u2019"))) else " "
-        return Node([giv_node, glue, fam] if fam is not None else [giv_node])
+        if fam is None:
+            return giv
+        gp = parts.get("given")
+        if gp is not None and gp.suffix and gp.suffix[-1].isspace():
+            space = ""  # the given name's suffix already ends in a space
+        return Node([giv, space, fam])
 
 
-def _join_words(words: list[str]) -> str:
-    out = ""
-    for w in words:
-        if not w:
-            continue
-        if out and not out.endswith(("'", "\u2019")):
-            out += " "
-        out += w
-    return out
+_JOINING = ("'", "\u2019", "-", " ", "\u02bc")
+_JOINING_DP = ("'", "\u02bc", "\u2019", "-")
+_APOSTROPHE = re.compile("['\u2019]")
+
+
+def _drop_apostrophe(text: str) -> str:
+    return _APOSTROPHE.sub("", text, count=1) if text else text
+
+
+def _is_glue(text: str) -> bool:
+    return not text.strip()
 
 
 def _int(v: Any) -> int:
@@ -1381,3 +1583,132 @@ def _int(v: Any) -> int:
         return int(v)
     except (TypeError, ValueError):
         return 0
+
+
+# Given names are initialized as citeproc-js does: the name is split into words at spaces and
+# hyphens (a hyphen before a lowercase letter does not split: "Seo-jin" is one word), a word
+# written with periods ("J.P.") into one word per period. A word starting with a capital
+# becomes its initial, except an abbreviation written with a period ("Ph.", "ME.") which is
+# kept whole; words starting in lowercase ("de") are kept as they are.
+_INIT_CAPS = ("A-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u042f\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff"
+              "\u0370\u0372\u0376\u0386\u0388-\u03ab\u03e2\u03e4\u03e6\u03e8\u03ea\u03ec\u03ee"
+              "\u03f4\u03f7\u03fd-\u03ff")
+_INIT_LETTERS = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u052f\u0600-\u06ff\u0370-\u03ff\u1f00-\u1fff"
+_ROMAN_LETTERS = ("a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4"
+                  "\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218-\u021b"
+                  "\u202a-\u202e")
+_NAME_INITIAL = re.compile("([%s])([%s]*)(\\.*)" % (_INIT_CAPS, _INIT_LETTERS))
+_STARTS_ROMAN = re.compile("[&%s]" % _ROMAN_LETTERS)
+_HAS_ROMAN = re.compile("[-0-9%s]" % _ROMAN_LETTERS)
+_HYPHEN_LOWER = re.compile(r"-(?=[a-z])")
+_SPACED_HYPHEN = re.compile(r"\s*-\s*")
+_SPACES = re.compile(r"\s+")
+# words are split at spaces, hyphens and the markup tags names may carry ("<b>John</b> Q.")
+_WORD_SPLIT = re.compile(r'((?:[-\s]*(?:</?(?:i|sc|b|sub|sup)>|<span class="no(?:case|decor)">)[-\s]*'
+                         r'|[-\s]+))')
+_LEADING_TAGS = re.compile(r"^(?:<[^>]+>)*")
+_TAG_RUN = re.compile(r"(?:<[^>]+>)+")
+_TAG_WITH_HYPHENS = re.compile(r"-*<[^>]+>-*")
+_ENDS_IN_SPACE = re.compile(r"(.*\S)?(\s+)", re.S)
+_PERIOD_JOIN = re.compile(r"\.(?=[^ ])")
+_TRAILING_SPACE = re.compile("[\t\n\x0b\x0c\r \ufeff\u00a0]+$")
+_ASCII_SPACES = re.compile("[\t\n\x0b\x0c\r ]+")
+_NONSPLIT_DASH = "\u2013"
+_DASH_LOWER = re.compile("\u2013(?=[a-z])")
+
+
+def initialize_given(given: str, terminator: str | None, initialize: bool = True,
+                     hyphen: bool = True) -> str:
+    """A given name initialized (initialize=True) or, with initialize="false", with only the
+    initials it already has normalized to the terminator ("M.E" -> "M. E." with ". ")."""
+    if not given:
+        return ""
+    terminator = terminator or ""
+    if given in ("Lord", "Lady") or not _STARTS_ROMAN.match(_LEADING_TAGS.sub("", given)):
+        return given
+    name = given if hyphen else given.replace("-", " ")
+    name = _SPACES.sub(" ", _SPACED_HYPHEN.sub("-", name))
+    name = _HYPHEN_LOWER.sub(_NONSPLIT_DASH, name)
+    name = _PERIOD_JOIN.sub(". ", name)  # a period inside a word ends it: "M.E." -> "M. E."
+    parts = _WORD_SPLIT.split(name)
+    if len(parts) == 1:
+        tail = parts[0].rsplit(".", 1)[-1]
+        if len(tail) == 1 and tail != tail.lower():
+            parts[0] += "."
+    out = _normalize_words(parts, terminator) if not initialize else _initial_words(parts, terminator)
+    out = _TRAILING_SPACE.sub("", "".join(out))
+    out = _ASCII_SPACES.sub(" ", _SPACED_HYPHEN.sub("-", out))
+    return _DASH_LOWER.sub("-", out)
+
+
+def _initial_words(parts: list[str], terminator: str) -> list[str]:
+    n = len(parts)
+    for i in range(0, n, 2):
+        word = parts[i]
+        if not word:
+            continue
+        m = _NAME_INITIAL.match(word)
+        if m:
+            head, rest, period = m.group(1), m.group(2), m.group(3)
+            if rest and period:  # an abbreviation: "Ph.", "ME."
+                head, rest = head + rest, ""
+            extra = ""
+            if rest:
+                caps = 0
+                while caps < len(rest) and rest[caps] == rest[caps].upper():
+                    caps += 1
+                if caps < len(rest):
+                    extra = rest[:caps].lower()
+            parts[i] = head + extra
+            if i < n - 1:
+                sep = parts[i + 1]
+                if "-" in sep:
+                    parts[i + 1] = _merge_tags(sep.replace("-", "", 1), terminator) + "-"
+                else:
+                    parts[i + 1] = _merge_tags(sep, terminator)
+            else:
+                parts.append(terminator)
+        elif _HAS_ROMAN.search(word):
+            parts[i] = " " + word
+    return parts
+
+
+def _normalize_words(parts: list[str], terminator: str) -> list[str]:
+    n = len(parts)
+    abbrev = [False] * n
+    for i in range(0, n, 2):
+        word = parts[i]
+        bare = _LEADING_TAGS.sub("", word)
+        if len(bare) > 1 and bare.endswith("."):
+            k = word.rfind(".")
+            parts[i] = word[:k] + word[k + 1:]
+            abbrev[i] = True
+        elif len(word) == 1 and word.upper() == word:
+            abbrev[i] = True
+    for i in range(0, n, 2):
+        if not abbrev[i]:
+            continue
+        if i < n - 2:
+            m = _TAG_RUN.search(parts[i + 1])
+            sep = m.group() if m else parts[i + 1]
+            if not abbrev[i + 2]:
+                sep += " "
+            if len(parts[i + 2]) > 1:
+                parts[i + 1] = terminator.rstrip("\ufeff") + sep
+            else:
+                parts[i + 1] = _merge_tags(sep, terminator)
+        if i == n - 1:
+            parts[i] += terminator
+    return parts
+
+
+def _merge_tags(separator: str, terminator: str) -> str:
+    """The terminator with the markup tags of the separator it replaces, put before the
+    terminator's trailing space."""
+    tags = _TAG_WITH_HYPHENS.findall(separator)
+    if not tags:
+        return terminator
+    m = _ENDS_IN_SPACE.fullmatch(terminator)
+    if m:
+        return (m.group(1) or "") + "".join(tags) + m.group(2)
+    return terminator + "".join(tags)

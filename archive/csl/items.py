@@ -25,7 +25,6 @@ NUMBER_VARIABLES = {
 
 _ROMANESQUE = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u052f\u0370-\u03ff\u1e00-\u1fff]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_SUFFIX_RE = re.compile(r"^(jr\.?|sr\.?|[IVX]+|\d+(st|nd|rd|th))$", re.I)
 
 
 @dataclass
@@ -39,45 +38,69 @@ class Name:
     literal: str = ""
     static: bool = False  # family-first, with a space ("static-ordering")
     cjk: bool = False  # family-first, no space (names in CJK scripts)
-    multi_key: str = ""
 
-    @property
-    def is_literal(self) -> bool:
-        return bool(self.literal) or (not self.given and not self.ndp and not self.dp
-                                      and not self.suffix and bool(self.family) and False)
+
+# Particles are parsed as citeproc-js does, not from a list of known particles: leading words
+# of the family name and trailing words of the given name that start (after any apostrophe
+# or hyphen) with a lowercase letter. A family word ends at a space, or after a hyphen or an
+# apostrophe ("al-One", "d'Aubignac"); a given-name particle is a whole word.
+_FAMILY_PARTICLE = re.compile(r"([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)", re.S)
+_PARTICLE_LEAD = re.compile(r"[-'\u02bb\u2019\s]*")
+_GIVEN_COMMA = re.compile(r"\s*,!*\s*")
+
+
+def _is_particle(word: str) -> bool:
+    first = word[_PARTICLE_LEAD.match(word).end():][:1]
+    return bool(first) and first.upper() != first
+
+
+def _family_particles(family: str) -> tuple[str, str]:
+    """(non-dropping particle, family name) of a family name like "van der Berg"."""
+    found = []
+    rest = family
+    while True:
+        m = _FAMILY_PARTICLE.fullmatch(rest)
+        if not m or not _is_particle(m.group(1)):
+            break
+        found.append(m.group(1))
+        rest = m.group(2)
+    if not found:
+        return "", family
+    particle = "".join(found)
+    kept = particle.strip()
+    if particle.endswith(" ") and kept.endswith(("'", "\u2019")):
+        kept += " "  # "de' Frinkle": the space after the apostrophe stays
+    return kept, rest
+
+
+def _given_particles(given: str) -> tuple[str, str]:
+    """(given name, dropping particle) of a given name like "Gustav von"."""
+    words = given.split(" ")
+    i = len(words)
+    while i > 1:
+        word = words[i - 1]
+        if word and not _is_particle(word):
+            break
+        i -= 1
+    while i < len(words) and not words[i]:
+        i += 1
+    if i >= len(words):
+        return given, ""
+    return " ".join(words[:i]).rstrip(), " ".join(w for w in words[i:] if w)
 
 
 def _split_particles(name: Name) -> None:
-    # lowercase words (or words ending in an apostrophe) at the start of the family name
-    fam = name.family
-    if not name.ndp and " " in fam or (not name.ndp and re.match(r"^[a-z]+['\u2019]", fam)):
-        words = fam.split(" ")
-        i = 0
-        while i < len(words) - 1 and words[i] and (words[i][0].islower() or words[i] in ("'s",)):
-            i += 1
-        if i:
-            name.ndp = " ".join(words[:i])
-            name.family = " ".join(words[i:])
-        m = re.match(r"^([a-z]+['\u2019])(\w.*)$", name.family)
-        if not i and m and m.group(1).lower() in ("d'", "l'", "d\u2019", "l\u2019"):
-            name.ndp, name.family = m.group(1), m.group(2)
-    giv = name.given
-    if giv and not name.dp:
-        words = giv.split(" ")
-        j = len(words)
-        while j > 1 and words[j - 1] and words[j - 1][0].islower() and words[j - 1].isalpha():
-            j -= 1
-        if j < len(words):
-            name.dp = " ".join(words[j:])
-            name.given = " ".join(words[:j])
-    if "," in name.given and not name.suffix:
-        head, _, tail = name.given.partition(",")
-        tail = tail.strip()
-        if tail.startswith("!"):
-            tail = tail.lstrip("! ")
-            name.comma_suffix = True
-        if tail and _SUFFIX_RE.match(tail):
-            name.given, name.suffix = head.strip(), tail
+    name.ndp, name.family = _family_particles(name.family)
+    if not name.suffix and name.given:
+        m = _GIVEN_COMMA.search(name.given)
+        if m:
+            name.comma_suffix = "!" in m.group()
+            name.suffix = name.given[m.end():]
+            name.given = name.given[:m.start()]
+    if name.given:
+        given, dp = _given_particles(name.given)
+        if dp:
+            name.given, name.dp = given, dp
 
 
 def parse_name(raw: Any) -> Name | None:
@@ -98,7 +121,13 @@ def parse_name(raw: Any) -> Name | None:
     )
     if not n.family and not n.given:
         return None
-    if raw.get("parse-names", True) not in (False, "false"):
+    if raw.get("isInstitution") and n.family and not n.given:
+        return Name(literal=n.family)
+    parse = raw.get("parse-names", True) not in (False, "false", 0)
+    if len(n.family) > 1 and n.family[0] == '"' and n.family[-1] == '"':
+        n.family = n.family[1:-1]  # a quoted family name is taken as it is
+        parse = False
+    if parse and n.family and n.given and not n.ndp and not raw.get("static-particles"):
         _split_particles(n)
     # straight apostrophes in names are typographic ("O’Brien", "d’Alembert")
     for part in ("family", "given", "ndp", "dp", "suffix"):
@@ -107,7 +136,9 @@ def parse_name(raw: Any) -> Name | None:
             setattr(n, part, value.replace("'", "\u2019"))
     text = n.family + n.given
     if text and not _ROMANESQUE.search(text):
-        n.cjk = bool(_CJK.search(text)) or True
+        # no Latin, Greek or Cyrillic letter: written family name first with no space
+        # between the parts (CJK names), as citeproc-js prints names in such scripts
+        n.cjk = True
     return n
 
 
@@ -124,7 +155,8 @@ class DateValue:
             return ""
         def one(p):
             y, m, d = p
-            return "%s%05d%02d%02d" % ("-" if y < 0 else "+", y + 50000 if y < 0 else y, m % 20, d)
+            # years BC sort before years AD
+            return "%s%05d%02d%02d" % ("0" if y < 0 else "1", y + 50000 if y < 0 else y, m % 20, d)
         k = one(self.start)
         if self.end:
             k += one(self.end)
@@ -143,12 +175,20 @@ def _int(v: Any) -> int:
         return 0
 
 
+def _month(m: int) -> int:
+    """CSL-JSON months 13-24 are seasons (21-24 in the specification, 13-16 in older data):
+    kept as 13-16; anything else outside 1-12 is no month."""
+    if 1 <= m <= 12:
+        return m
+    if 13 <= m <= 24:
+        return 13 + (m - 13) % 4
+    return 0
+
+
 def _parts(p: Any) -> tuple[int, int, int]:
     p = list(p or []) + [0, 0, 0]
-    month = _int(p[1])
-    if 21 <= month <= 24:  # seasons as months 21-24 (CSL-JSON), read as 13-16
-        month -= 8
-    return (_int(p[0]), month, _int(p[2]))
+    m = _month(_int(p[1]))
+    return (_int(p[0]), m, _int(p[2]) if m else 0)
 
 
 def parse_raw_date(raw: str) -> tuple[tuple[int, int, int], tuple[int, int, int] | None] | None:
@@ -201,7 +241,8 @@ def parse_date(raw: Any) -> DateValue | None:
         start = _parts(dp[0])
         end = _parts(dp[1]) if len(dp) > 1 and dp[1] else None
         if end and not end[0]:
-            end = None
+            # [[1987], [0]] is an open range ("1987–"); anything else without a year is none
+            end = (0, 0, 0) if not any(end) and not start[1] else None
         if end == start:
             end = None
         return DateValue(start, end, season, circa)
@@ -215,8 +256,74 @@ def parse_date(raw: Any) -> DateValue | None:
     return None
 
 
+# Variables written in the note field, as citeproc-js reads them: "key: value" lines at the
+# start of the note (the first line may be other text), or "{:key: value}" anywhere in them.
+_NOTE_FIELDS = re.compile(r"\{:(?:[-_a-z]+|[A-Z]+):[^}]+\}")
+_NOTE_FIELD = re.compile(r"([-_a-z]+|[A-Z]+):\s*([^}]+)")
+_NAME_SPLIT = re.compile(r"\s*\|\|\s*")
+
+
+def note_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with the variables its note carries set (where it has none of its own) and
+    those lines taken out of the note."""
+    note = item.get("note")
+    if not isinstance(note, str) or ":" not in note:
+        return item
+    lines = note.split("\n")
+    for i, line in enumerate(lines):
+        found = _NOTE_FIELDS.findall(line)
+        if not found:
+            continue
+        texts = _NOTE_FIELDS.split(line)
+        out = [texts[0]]
+        for j, field in enumerate(found, 1):
+            before = texts[j - 1]
+            if before.strip() and (i > 0 or j > 1) and not _NOTE_FIELD.fullmatch(before):
+                # after other text: this field and the rest of the line stay as they are
+                for k in range(j - 1, len(found)):
+                    out.append(found[k] + texts[k + 1])
+                break
+            out.append("\n" + field[2:-1].strip() + "\n")
+            out.append(texts[j])
+        lines[i] = "".join(out)
+    lines = "\n".join(lines).split("\n")
+    item = dict(item)
+    names: dict[str, list] = {}
+    for i, line in enumerate(lines):
+        m = _NOTE_FIELD.fullmatch(line)
+        if not line.strip():
+            continue
+        if not m:
+            if i == 0:
+                continue
+            break
+        key, val = m.group(1), m.group(2).strip()
+        base = key[4:] if key.startswith("alt-") else key
+        if key == "type":
+            item["type"] = val
+            lines[i] = ""
+        elif base in DATE_VARIABLES:
+            if not item.get(key):
+                item[key] = {"raw": val}
+                lines[i] = ""
+        elif not item.get(key):
+            if base in NAME_VARIABLES:
+                parts = _NAME_SPLIT.split(val)
+                if len(parts) == 1:
+                    names.setdefault(key, []).append({"literal": parts[0]})
+                elif len(parts) == 2:
+                    names.setdefault(key, []).append({"family": parts[0], "given": parts[1]})
+            else:
+                item[key] = val
+            lines[i] = ""
+    item.update(names)
+    item["note"] = "\n".join(lines).strip()
+    return item
+
+
 def normalize(item: dict[str, Any]) -> dict[str, Any]:
     """A CSL-JSON item with names as Name lists, dates as DateValue, other values as str."""
+    item = note_fields(item)
     out: dict[str, Any] = {}
     for key, value in item.items():
         if value is None or value == "" or value == []:
@@ -240,4 +347,9 @@ def normalize(item: dict[str, Any]) -> dict[str, Any]:
             out[key] = value
     if "type" not in out:
         out["type"] = "article"
+    # Zotero's field names for the short forms (citeproc-js reads them as these variables)
+    for legacy, variable in (("journalAbbreviation", "container-title-short"),
+                             ("shortTitle", "title-short")):
+        if legacy in out and variable not in out and isinstance(out[legacy], str):
+            out[variable] = out[legacy]
     return out

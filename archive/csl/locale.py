@@ -79,7 +79,10 @@ def _is_ordinal(name: str) -> bool:
 
 
 def _text(el) -> str:
-    return (el.text or "")
+    text = el.text or ""
+    if "\n" in text:
+        text = text.strip()  # line breaks that lay out the XML are not part of the term
+    return text
 
 
 def build_locale(locales: list, lang: str) -> LocaleData:

@@ -170,7 +170,23 @@ def _item_numeric(item: str) -> bool:
     return bool(_NUMBER_ITEM.fullmatch(item) or _ROMAN_ITEM.fullmatch(item))
 
 
-def parse_numeric(value: str | int) -> tuple[bool, list[NumPart]]:
+_JOINERS_WITH: dict[str, re.Pattern] = {}
+
+
+def _joiner_re(and_word: str | None) -> re.Pattern:
+    """The joiners, with a locale's own word for "and" ("et") besides the English one."""
+    if not and_word or and_word == "and":
+        return _JOINER_RE
+    got = _JOINERS_WITH.get(and_word)
+    if got is None:
+        w = re.escape(and_word)
+        got = re.compile(r"(\s*&\s*|,\s+and\s+|\s+and\s+|,\s+%s\s+|\s+%s\s+|;\s+|,\s+"
+                         r"|\s*(?<!\\)[-\u2013]+\s*)" % (w, w))
+        _JOINERS_WITH[and_word] = got
+    return got
+
+
+def parse_numeric(value: str | int, and_word: str | None = None) -> tuple[bool, list[NumPart]]:
     """CSL ``is-numeric`` for ``value``, and its parts for ``<number>``.
 
     Numeric (CSL 1.0.2, as citeproc-js decides it): the value splits at "&",
@@ -190,7 +206,7 @@ def parse_numeric(value: str | int) -> tuple[bool, list[NumPart]]:
         text = value.strip()
     if not text:
         return False, []
-    pieces = _JOINER_RE.split(text)
+    pieces = _joiner_re(and_word).split(text)
     items = pieces[0::2]
     seps = pieces[1::2]
     # "12a-c": a subsection range stays one item
@@ -218,8 +234,10 @@ def parse_numeric(value: str | int) -> tuple[bool, list[NumPart]]:
                 sep = "&" if item[-1:].isalpha() and items[k + 1][:1].isalpha() else " & "
             elif core.startswith(",") and core.endswith("and"):
                 sep = ", and "
-            elif core == "and":
-                sep = " and "
+            elif core == "and" or (and_word and core == and_word):
+                sep = " %s " % core
+            elif and_word and core.startswith(",") and core.endswith(and_word):
+                sep = ", %s " % and_word
             elif core in (",", ";"):
                 sep = core + " "
             else:

@@ -20,8 +20,9 @@ def is_numeric(value: str) -> bool:
     return _rules.parse_numeric(value)[0]
 
 
-def is_plural(value: str) -> bool:
-    ok, parts = _rules.parse_numeric(value)
+def is_plural(value: str, and_word: str | None = None) -> bool:
+    """Several numbers ("1-3", "2 & 5", "2 et 5" with the French "et")?"""
+    ok, parts = _rules.parse_numeric(value, and_word)
     return ok and len(parts) > 1
 
 

@@ -119,7 +119,7 @@ def map_text(child: Child, fn) -> Child:
 
 _TAG_RE = re.compile(
     r'(<i>|</i>|<b>|</b>|<sc>|</sc>|<sup>|</sup>|<sub>|</sub>|<em>|</em>|<strong>|</strong>'
-    r'|<span\s+style="font-variant:\s*small-caps;?">|<span\s+class="nocase">'
+    r'|<span\s+style="font-variant:\s*small-caps;?">|<span\s+class="nocase">|<span\s+class="nodecor">'
     r'|<span\s+style="font-style:\s*italic;?">|<span\s+style="font-weight:\s*bold;?">|</span>'
     r'|"|\u201c|\u201d|\'|\u2018|\u2019)'
 )
@@ -134,6 +134,8 @@ _OPEN_TAGS = {
 }
 _CLOSE_TAGS = {"</i>": "i", "</em>": "em", "</b>": "b", "</strong>": "strong", "</sc>": "sc",
                "</sup>": "sup", "</sub>": "sub", "</span>": "span"}
+# <span class="nodecor">: upright, roman, normal weight inside whatever surrounds it
+_NODECOR = ((FONT_STYLE, "normal"), (FONT_VARIANT, "normal"), (FONT_WEIGHT, "normal"))
 _WORDCHAR = re.compile(r"\w", re.UNICODE)
 
 
@@ -141,10 +143,18 @@ def _is_word(ch: str) -> bool:
     return bool(ch) and bool(_WORDCHAR.match(ch))
 
 
+_GUILLEMET_SPACE = re.compile(r"(\u00ab)[ \u00a0]|[ \u00a0](\u00bb)")
+# typed curly quotes keep their level at the outer level (citeproc-js)
+_TYPED_QUOTE_TAG = {"\u201c": "q2", "\u2018": "q1"}
+
+
 def parse_rich(text: str) -> list[Child]:
     """Parse the markup and quotes CSL-JSON strings may carry into nodes.
 
-    Unbalanced tags are kept as literal text; an apostrophe between letters becomes ’."""
+    Unbalanced tags are kept as literal text; an apostrophe between letters becomes ’;
+    a space inside typed « » becomes a narrow no-break space."""
+    if "\u00ab" in text or "\u00bb" in text:
+        text = _GUILLEMET_SPACE.sub(lambda m: m.group(1) + "\u202f" if m.group(1) else "\u202f" + m.group(2), text)
     if not any(c in text for c in "<\"'\u201c\u201d\u2018\u2019"):
         return [text]
     parts = _TAG_RE.split(text)
@@ -180,16 +190,21 @@ def parse_rich(text: str) -> list[Child]:
             else:
                 quote_role[idx] = "apos" if kind == "'" else "literal"
             continue
-        # straight quotes: opening if not preceded by a word character, closing otherwise
+        # straight quotes: a closer needs a non-space before it, an opener a non-space after
         kind = tok
-        opening = not _is_word(before) and before not in ".,;:!?)" and after not in ("", " ")
-        if qstack and qstack[-1][1] == kind and not opening:
+        can_close = bool(qstack) and qstack[-1][1] == kind and bool(before) and not before.isspace()
+        nxt = after
+        if not nxt and idx + 2 < n and parts[idx + 2] != tok and not parts[idx + 2].startswith("</"):
+            nxt = parts[idx + 2][:1]  # an opening tag or another quote mark follows
+        can_open = (not _is_word(before) and (not before or before not in ".,;:!?)")
+                    and bool(nxt) and not nxt.isspace())
+        if can_close and (not can_open or not _is_word(after)):
             quote_role[qstack[-1][0]] = "open"
             quote_role[idx] = "close"
             qstack.pop()
-        elif opening:
+        elif can_open:
             qstack.append((idx, kind))
-        elif qstack and qstack[-1][1] == kind:
+        elif can_close:
             quote_role[qstack[-1][0]] = "open"
             quote_role[idx] = "close"
             qstack.pop()
@@ -236,14 +251,17 @@ def parse_rich(text: str) -> list[Child]:
             add_text(part)
             continue
         if role == "open":
-            # typed curly quotes stay as typed at the outer level (citeproc-js)
-            node = Node(quotes=True, tag={"\u201c": "q2", "\u2018": "q1"}.get(parts[idx], "q"))
+            # typed curly double quotes stay double at the outer level (citeproc-js)
+            node = Node(quotes=True, tag=_TYPED_QUOTE_TAG.get(parts[idx], "q"))
             cur.children.append(node)
             stack.append((cur, "q", idx))
             cur = node
             continue
         if role == "close":
             if stack:
+                if idx + 1 < n and parts[idx + 1][:1] in _ALL_PUNCT and parts[idx + 1]:
+                    # punctuation typed after the quote stays outside it (citeproc-js)
+                    cur.tag += "x"
                 cur = stack.pop()[0]
             continue
         if idx not in tag_match:
@@ -254,6 +272,8 @@ def parse_rich(text: str) -> list[Child]:
                 node = Node(fmt=(_OPEN_TAGS[part][1],), tag=_OPEN_TAGS[part][0])
             elif "nocase" in part:
                 node = Node(nocase=True, tag="nocase")
+            elif "nodecor" in part:
+                node = Node(fmt=_NODECOR, tag="nodecor", nocase=True)
             elif "small-caps" in part:
                 node = Node(fmt=((FONT_VARIANT, "small-caps"),), tag="sc")
             elif "italic" in part:
@@ -296,7 +316,7 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_OPEN, ("display", child.display)))
         opened.append(("display", child.display))
     prefix, suffix = child.prefix, child.suffix
-    parens = prefix.endswith("(") and suffix.startswith(")")
+    parens = prefix.endswith("(") and suffix.startswith(")") and child.tag != "verbatim-affixes"
     if parens:
         if active.get("(", 0):
             # parentheses inside parentheses become brackets
@@ -323,8 +343,13 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         out.append((T_OPEN, (key, eff)))
         opened.append((key, eff))
     if child.quotes:
-        level = {"q2": 2, "q1": 3}.get(child.tag, 0) if qdepth == 0 else qdepth % 2
-        level = level or qdepth % 2
+        tag = child.tag or ""
+        if qdepth == 0 and tag.startswith("q2"):
+            level = 2
+        elif qdepth == 0 and tag.startswith("q1"):
+            level = 3
+        else:
+            level = qdepth % 2
         out.append((T_OPEN, ("quote", level)))
         opened.append(("quote", level))
         qdepth += 1
@@ -340,6 +365,8 @@ def _flatten(child: Child, out: list, qdepth: int, active: dict) -> None:
         if tok[0] == "display":
             continue
         out.append((T_CLOSE, tok))
+    if child.quotes and child.tag and child.tag.endswith("x"):
+        out.append((T_OPEN, ("nomove", 0)))
     for key, prev in saved.items():
         active[key] = prev
     if parens:
@@ -370,43 +397,79 @@ def _prev_text_index(tokens: list, i: int) -> int:
     return j
 
 
+def _collapse_spaces(tokens: list) -> list:
+    """A space that follows a space of the text right before it goes (a suffix " " then a
+    prefix " ", a delimiter ". " then a prefix " "), as citeproc-js joins plain strings."""
+    out = list(tokens)
+    for i in range(1, len(out)):
+        kind, text = out[i]
+        prev_kind, prev = out[i - 1]
+        if (kind == T_TEXT and prev_kind == T_TEXT and text[:1] == " " and prev[-1:] == " "):
+            out[i] = (T_TEXT, text[1:])
+    return [t for t in out if not (t[0] == T_TEXT and t[1] == "")]
+
+
+def _merge_punct(last: str, first: str) -> int:
+    """What happens when punctuation `first` follows punctuation `last` (citeproc-js):
+    0 both stay, 1 `first` is dropped, 2 `first` replaces `last`."""
+    if first == last:
+        return 1
+    if first == ":":
+        return 1 if last in ";!?" else 0
+    if first == ".":
+        return 1 if last in ":;!?" else 0
+    if first in "!?":
+        return 2 if last in ":;" else 0
+    return 0
+
+
+_INTO_QUOTE = ".,!?"
+
+
 def _fix_punctuation(tokens: list, punct_in_quote: bool) -> list:
-    """Collapse doubled punctuation across token seams and move periods and commas inside
-    closing quotes when the locale asks."""
+    """Collapse spaces and doubled punctuation across token seams and move punctuation
+    inside closing quotes when the locale asks."""
     toks = [list(t) for t in tokens]
     for i, tok in enumerate(toks):
         if tok[0] != T_TEXT or not tok[1]:
             continue
         first = tok[1][0]
-        if first not in _ALL_PUNCT:
+        if first == " ":
+            # a space at a seam after a space collapses (citeproc-js)
+            j = i - 1
+            while j >= 0 and (toks[j][0] != T_TEXT and toks[j][1][0] != "display"
+                              or toks[j][0] == T_TEXT and not toks[j][1]):
+                j -= 1
+            if j >= 0 and toks[j][0] == T_TEXT and toks[j][1].endswith((" ", "\u00a0")):
+                tok[1] = tok[1].lstrip(" ")
             continue
-        j = i - 1
-        crossed_quote = False
-        while j >= 0 and (toks[j][0] != T_TEXT or not toks[j][1]):
-            if toks[j][0] == T_CLOSE and toks[j][1][0] == "quote":
-                crossed_quote = True
-            if toks[j][0] == T_OPEN:
-                j = -1
+        while tok[1] and tok[1][0] in _ALL_PUNCT:
+            first = tok[1][0]
+            j = i - 1
+            crossed_quote = False
+            while j >= 0 and (toks[j][0] != T_TEXT or not toks[j][1]):
+                if toks[j][0] == T_CLOSE and toks[j][1][0] == "quote":
+                    crossed_quote = True
+                if toks[j][0] == T_OPEN:
+                    j = -1
+                    break
+                j -= 1
+            if j < 0:
                 break
-            j -= 1
-        if j < 0 or not toks[j][1]:
-            continue
-        prev = toks[j][1]
-        last = prev[-1]
-        # doubled punctuation
-        if last in _ALL_PUNCT:
-            if first == last or (last in _END_PUNCT and first == "."):
+            prev = toks[j][1]
+            last = prev[-1]
+            action = _merge_punct(last, first) if last in _ALL_PUNCT else 0
+            if action == 1:
                 tok[1] = tok[1][1:]
                 continue
-        if crossed_quote and punct_in_quote and first in ".,":
-            if (last in _END_PUNCT and first == ".") or (last == "," and first == ","):
-                tok[1] = tok[1][1:]
-            elif last in ",;:" and first == ".":
-                toks[j][1] = prev[:-1] + "."
-                tok[1] = tok[1][1:]
-            else:
+            if action == 2:
+                toks[j][1] = prev[:-1]
+                continue
+            if crossed_quote and punct_in_quote and first in _INTO_QUOTE:
                 toks[j][1] = prev + first
                 tok[1] = tok[1][1:]
+                continue
+            break
     return [tuple(t) for t in toks if not (t[0] == T_TEXT and t[1] == "")]
 
 
@@ -439,6 +502,30 @@ class TextFormatter(Formatter):
         return ""
 
 
+def _superscripts() -> dict[str, str]:
+    """Unicode superscript characters and what they raise (citeproc-js writes them as
+    <sup>x</sup> in HTML)."""
+    import unicodedata
+
+    ranges = [(0xAA, 0xAA), (0xB2, 0xB3), (0xB9, 0xBA), (0x2B0, 0x2B8), (0x2E0, 0x2E4),
+              (0x1D2C, 0x1D2E), (0x1D30, 0x1D3A), (0x1D3C, 0x1D4D), (0x1D4F, 0x1D61),
+              (0x2070, 0x2071), (0x2074, 0x207F), (0x2120, 0x2120), (0x2122, 0x2122),
+              (0x3192, 0x319F)]
+    out = {}
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            dec = unicodedata.decomposition(chr(cp))
+            if dec.startswith("<super>"):
+                out[chr(cp)] = "".join(chr(int(h, 16)) for h in dec.split()[1:])
+    out.update({"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"})
+    return out
+
+
+_SUPERSCRIPTS = _superscripts()
+_SUPERSCRIPT_RE = re.compile("[" + "".join(sorted(_SUPERSCRIPTS)) + "]")
+_SUPERSCRIPT_CHARS = _SUPERSCRIPT_RE
+
+
 class HtmlFormatter(Formatter):
     name = "html"
     _open = {
@@ -459,8 +546,11 @@ class HtmlFormatter(Formatter):
     }
 
     def escape(self, text):
-        return (text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
-                .replace("\u00a0", "&#160;"))
+        text = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+        if _SUPERSCRIPT_CHARS.search(text):
+            # superscript letters and digits ("1ʳᵉ", "nª") as <sup> markup, as citeproc-js
+            text = _SUPERSCRIPT_CHARS.sub(lambda m: "<sup>%s</sup>" % _SUPERSCRIPTS[m.group()], text)
+        return text
 
     def open(self, key, value):
         if key == "display":
@@ -551,7 +641,21 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
         return ""
     tokens: list = []
     _flatten(child, tokens, 0, {})
-    tokens = _fix_punctuation(tokens, punct_in_quote)
+    tokens = _fix_punctuation(_collapse_spaces(tokens), punct_in_quote)
+    if (len(tokens) > 1 and tokens[0][0] == T_OPEN and tokens[0][1][0] == "display"
+            and tokens[1][0] == T_TEXT and tokens[1][1][:1].isspace()):
+        # space that opens the first display block goes before it (citeproc-js)
+        text = tokens[1][1]
+        body = text.lstrip()
+        tokens = [(T_TEXT, text[:len(text) - len(body)]), tokens[0]] + \
+            ([(T_TEXT, body)] if body else []) + tokens[2:]
+    if (len(tokens) > 1 and tokens[-1][0] == T_CLOSE and tokens[-1][1][0] == "display"
+            and tokens[-2][0] == T_TEXT and tokens[-2][1][-1:].isspace()):
+        # and space that closes the last one goes after it
+        text = tokens[-2][1]
+        body = text.rstrip()
+        tokens = tokens[:-2] + ([(T_TEXT, body)] if body else []) + \
+            [tokens[-1], (T_TEXT, text[len(body):])]
     out = []
     for kind, val in tokens:
         if kind == T_TEXT:
@@ -564,6 +668,8 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
             else:
                 mark = quotes[0 if val[1] == 0 else 2] if kind == T_OPEN else quotes[1 if val[1] == 0 else 3]
             out.append(formatter.escape(mark))
+        elif val[0] == "nomove":
+            continue
         elif kind == T_OPEN:
             out.append(formatter.open(*val))
         else:
