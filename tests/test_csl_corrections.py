@@ -189,6 +189,17 @@ def test_title_case(js, tmp_path):
           ["The Way of the World: A Study of out-of-Date Ideas for the UN"])
 
 
+def test_title_case_and_the_item_language(js, tmp_path):
+    """Title case leaves the title of an item in another language alone, but (as npm
+    citeproc 2.4.63 does) not every variable is guarded by the language: original-title
+    is title-cased all the same."""
+    xml = bib_style('<group delimiter=" / "><text variable="title" text-case="title"/>'
+                    '<text variable="original-title" text-case="title"/></group>')
+    items = [{"id": "a", "type": "book", "language": "fr",
+              "title": "la diplomatie des petits pas", "original-title": "the small steps"}]
+    check(js, tmp_path, xml, items, ["la diplomatie des petits pas / The Small Steps"])
+
+
 @pytest.mark.parametrize("fmt, expected", [
     ("text", ["[1] Alpha", "[2] Beta"]),
     ("html", ['<div class="csl-left-margin">[1]</div><div class="csl-right-inline">Alpha</div>',

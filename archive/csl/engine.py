@@ -152,6 +152,15 @@ def wrap(child: Child | None, el: "Element") -> Child | None:
                 display=el.display)
 
 
+#: the variables whose title case depends on the item's language (npm citeproc 2.4.63, the
+#: oracle, checks the language only for these; original-title, event-title, volume-title...
+#: of an item in French are title-cased all the same)
+LANGUAGE_GUARDED = frozenset({
+    "title", "title-short", "container-title", "collection-title", "event", "event-place",
+    "publisher", "publisher-place", "genre", "medium", "archive", "authority",
+})
+
+
 def apply_case(child: Child, case: str | None, ctx: Ctx, item_text: bool = True) -> Child:
     """Text-case on rendered content; title case of an item's own text only when the item's
     language is English or unset (terms from the locale are always eligible)."""
@@ -403,11 +412,12 @@ class Text(Element):
             return self.finish(content, ctx)
         if self.variable is not None:
             content = eng.render_variable(ctx, self.variable, self.form)
+            guarded = self.variable in LANGUAGE_GUARDED
             if content is not None and self.fmt and _ITALIC in self.fmt and cjk_only(content):
                 # citeproc-js does not slant a variable written in a CJK script (a group
                 # around it still may)
-                return self._finish_upright(content, ctx)
-            return self.finish(content, ctx)
+                return self._finish_upright(content, ctx, guarded)
+            return self.finish(content, ctx, item_text=guarded)
         if self.term is not None:
             text = eng.locale.term(self.term, self.form, self.plural)
             if not text:
@@ -421,9 +431,9 @@ class Text(Element):
         return None
 
 
-    def _finish_upright(self, content: Child, ctx: Ctx) -> Child | None:
+    def _finish_upright(self, content: Child, ctx: Ctx, item_text: bool = True) -> Child | None:
         if self.text_case:
-            content = apply_case(content, self.text_case, ctx)
+            content = apply_case(content, self.text_case, ctx, item_text)
         if self.strip_periods:
             content = strip_periods(content)
         fmt = tuple(f for f in self.fmt if f != _ITALIC)
