@@ -29,10 +29,12 @@ through verbatim and wins over what we derive.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .formats.csljson import data_to_item
-from .model import Record
+
+if TYPE_CHECKING:
+    from .model import Record
 
 FAMILY_FIRST_KEY = "x-order"
 TITLE_ENDS = ("?", "!", ":", "？", "！", "：")
@@ -84,7 +86,7 @@ def data_to_csl(data: dict[str, Any]) -> dict[str, Any]:
 
 def record_to_csl(record: Record | dict[str, Any]) -> dict[str, Any]:
     """The CSL-JSON item for one record (its id is the CSL id)."""
-    data = record.to_data() if isinstance(record, Record) else record
+    data = record if isinstance(record, dict) else record.to_data()
     return data_to_csl(data)
 
 

@@ -163,17 +163,18 @@ def load_items(archive: Any, ids: list[str], all_records: bool, keep_going: bool
     Unknown ids and unreadable records are errors naming them; with ``keep_going`` they
     are returned as problems and the rest is rendered."""
     from .citations import data_to_csl, record_to_csl
+    from .index import open_index
 
     items: list[dict[str, Any]] = []
     problems: list[str] = []
+    # the search index holds every record as validated data, kept in step with records/
+    # (a record changed on disk is read and validated again when the index is opened)
+    index = open_index(archive, progress_factory)
+    try:
+        entries = index.entries() if all_records else {i: index.entry(i) for i in set(ids)}
+    finally:
+        index.close()
     if all_records:
-        from .index import open_index
-
-        index = open_index(archive, progress_factory)
-        try:
-            entries = index.entries()
-        finally:
-            index.close()
         for entry in sorted(entries, key=lambda e: e.id):
             if entry.data is None:
                 problems.append(f"{entry.id}: cannot be cited, the record is not valid "
@@ -187,7 +188,12 @@ def load_items(archive: Any, ids: list[str], all_records: bool, keep_going: bool
                 items.append(seen[record_id])
                 continue
             try:
-                seen[record_id] = record_to_csl(archive.read(record_id))
+                entry = entries[record_id]
+                if entry is None or entry.data is None:
+                    # not a (valid) record: reading it raises the message naming why
+                    seen[record_id] = record_to_csl(archive.read(record_id))
+                else:
+                    seen[record_id] = data_to_csl(entry.data)
             except NotFound as exc:
                 problems.append(str(exc).rstrip("."))
                 continue

@@ -7,8 +7,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .model import SLUG_MAX, SLUG_RE
 from .textfold import fold
+
+# what a record id may be (the model checks ids with these too)
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG_MAX = 100
 
 TITLE_WORDS = 4
 _TAG_RE = re.compile(r"<[^>]+>")

@@ -198,6 +198,11 @@ class Index:
 
     # ----------------------------------------------------------------- queries
 
+    def entry(self, record_id: str) -> Entry | None:
+        row = self.db.execute("SELECT id, data, error FROM records WHERE id = ?",
+                              (record_id,)).fetchone()
+        return Entry(row[0], json.loads(row[1]) if row[1] else None, row[2]) if row else None
+
     def entries(self) -> list[Entry]:
         return [
             Entry(r[0], json.loads(r[1]) if r[1] else None, r[2])

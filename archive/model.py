@@ -30,9 +30,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import dates
+from .ids import SLUG_MAX, SLUG_RE
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SLUG_MAX = 100
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 

@@ -20,12 +20,21 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ids as _ids
 from . import yamlio
 from .errors import ArchiveError, InvalidRecord, NotFound
-from .model import SLUG_RE, Provenance, Record, validate_record
+from .ids import SLUG_RE
+
+if TYPE_CHECKING:  # the model (pydantic) loads when a record is read or written
+    from .model import Record
+
+
+def validate_record(data: Any) -> Record:
+    from .model import validate_record as validate
+
+    return validate(data)
 
 RECORD_FILE = "record.yaml"
 TOMBSTONE_FILE = "tombstone.yaml"
@@ -306,6 +315,8 @@ class Archive:
         with self.lock():
             if not self.exists(record.id):
                 raise NotFound(self._not_found_message(record.id))
+            from .model import Provenance
+
             prov = record.provenance or Provenance()
             record = record.model_copy(update={"provenance": prov.model_copy(update={
                 "updated": now()})})

@@ -550,3 +550,15 @@ def test_a_record_the_style_renders_as_nothing_gets_no_entry_and_a_note(cli, two
     assert res.exit_code == 0, res.stderr
     assert res.stdout.splitlines() == ["The Global Forum of Japan"]
     assert f"renders nothing for {okazaki}" in res.stderr
+
+
+def test_a_record_edited_by_hand_is_cited_as_it_now_is(cli, root):
+    """cite reads records through the search index, which sees a hand edit at once."""
+    path = root / "records" / SEED_ID / "record.yaml"
+    assert "Tokiwa, S. (2022)" in cli(root, "cite", SEED_ID).stdout
+    text = path.read_text(encoding="utf-8").replace("issued: 2022-06-01", "issued: 2023-06-01")
+    assert "2023-06-01" in text
+    path.write_text(text, encoding="utf-8")
+    res = cli(root, "cite", SEED_ID)
+    assert res.exit_code == 0, res.stderr
+    assert "Tokiwa, S. (2023)" in res.stdout

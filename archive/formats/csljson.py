@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import dates
-from ..model import SLUG_MAX, SLUG_RE
+from ..ids import SLUG_MAX, SLUG_RE
 
 OUR_TO_CSL = {
     "commentary": "report",
