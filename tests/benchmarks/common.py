@@ -57,8 +57,11 @@ def write_items(path: Path, n: int) -> Path:
 
 def run(argv: list[str], env: dict | None = None, cwd: Path | None = None) -> float:
     """Seconds for one whole process; fails loudly if the command fails."""
+    # as a user runs it: Python may cache bytecode (some shells set PYTHONDONTWRITEBYTECODE,
+    # which would make every run compile the package again)
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     start = time.perf_counter()
-    proc = subprocess.run(argv, env={**os.environ, **(env or {})}, cwd=cwd,
+    proc = subprocess.run(argv, env={**environ, **(env or {})}, cwd=cwd,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0,):
