@@ -893,7 +893,6 @@ class Engine:
         self.punct_in_quote = self.locale.punctuation_in_quote
         self._macro_els = {m.get("name"): m for m in root.iterchildren(CSL + "macro")}
         self._macros: dict[str, Macro] = {}
-        self._vars_cache: dict[int, list[str]] = {}
         self.page_range_format = root.get("page-range-format")
         self.demote = root.get("demote-non-dropping-particle", "display-and-sort")
         self.initialize_with_hyphen = root.get("initialize-with-hyphen", "true") == "true"
@@ -963,36 +962,6 @@ class Engine:
             self._macros[name] = m  # guard against recursion while compiling
             Macro.__init__(m, el, self)
         return m
-
-    def variables_used(self, element) -> list[str]:
-        key = id(element)
-        got = self._vars_cache.get(key)
-        if got is not None:
-            return got
-        out: list[str] = []
-        seen: set[int] = set()
-
-        def walk(e):
-            if id(e) in seen:
-                return
-            seen.add(id(e))
-            if isinstance(e, (Text, Number, Date, Label)):
-                if getattr(e, "variable", None):
-                    out.append(e.variable)
-                if isinstance(e, Text) and e.macro:
-                    m = self.macro(e.macro)
-                    if m is not None:
-                        walk(m)
-            if isinstance(e, Names):
-                out.extend(e.variables)
-                if e.substitute is not None:
-                    walk(e.substitute)
-            for c in getattr(e, "children", []) or []:
-                walk(c)
-
-        walk(element)
-        self._vars_cache[key] = out
-        return out
 
     # -- variables
     def variable_value(self, ctx: Ctx, var: str) -> Any:

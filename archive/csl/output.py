@@ -19,7 +19,7 @@ Input strings may carry the markup CSL-JSON allows in titles: <i>, <b>, <sc>, <s
 from __future__ import annotations
 
 import re
-from typing import Iterable, Union
+from typing import Union
 
 Child = Union["Node", str]
 
@@ -390,13 +390,6 @@ _END_PUNCT = ".!?"
 _ALL_PUNCT = ".,;:!?"
 
 
-def _prev_text_index(tokens: list, i: int) -> int:
-    j = i - 1
-    while j >= 0 and tokens[j][0] != T_TEXT:
-        j -= 1
-    return j
-
-
 def _collapse_spaces(tokens: list) -> list:
     """A space that follows a space of the text right before it goes (a suffix " " then a
     prefix " ", a delimiter ". " then a prefix " "), as citeproc-js joins plain strings."""
@@ -677,6 +670,3 @@ def serialize(child: Child | None, formatter: Formatter, quotes: tuple[str, str,
     return "".join(out)
 
 
-def join_nonempty(children: Iterable[Child | None]) -> list[Child]:
-    return [c for c in children if c is not None and c != "" and
-            not (isinstance(c, Node) and c.is_empty())]

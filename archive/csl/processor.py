@@ -166,9 +166,6 @@ class Document:
                                      disamb, looking=True)
         return plain(out), ctx
 
-    def _cite_string(self, key: str, disamb: Disamb) -> str:
-        return self._ambig_render(key, disamb)[0]
-
     def disambiguate(self, keys: list[str], bib_order: list[str]) -> None:
         e = self.engine
         if e.citation_layout is None:
@@ -1119,20 +1116,6 @@ def _suffix(i: int) -> str:
 
 
 
-_AFFIX_PUNCT = ",.;:!?"
-
-
-def _cite_delimiter(delim: str, before: dict | None, after: dict) -> str:
-    """The layout delimiter between two cites: none before a cite prefix that starts with
-    punctuation, and without its punctuation after a cite suffix that ends with some
-    (citeproc-js)."""
-    pre = (after.get("prefix") or "").lstrip()
-    if pre[:1] in _AFFIX_PUNCT and pre:
-        return ""
-    suf = ((before or {}).get("suffix") or "").rstrip()
-    if suf and suf[-1] in _AFFIX_PUNCT:
-        return delim.lstrip(_AFFIX_PUNCT)
-    return delim
 
 
 def _starts_sentence(cite: dict, first: bool) -> bool:
