@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import numfmt as csl_numbers
+from . import numbers as csl_numbers
 from . import textcase
 from .items import NUMBER_VARIABLES, DateValue, Name
 from .locale import CSL, LocaleData
@@ -71,8 +71,8 @@ class Ctx:
     """What one rendering needs: the item, the cite, the mode and the disambiguation state."""
 
     __slots__ = ("item", "cite", "mode", "engine", "name_opts", "disamb", "sorting", "sort_opts",
-                 "suppressed", "called", "rendered", "suppress_author", "year_suffix_done",
-                 "names_seen", "first_names", "skip_first_names", "only_first_names",
+                 "suppressed", "called", "rendered", "year_suffix_done",
+                 "names_seen", "first_names", "skip_first_names",
                  "in_substitute", "rendered_vars", "subst_parent", "predecessor", "namesets",
                  "disamb_used", "looking", "name_list")
 
@@ -89,12 +89,10 @@ class Ctx:
         self.suppressed: set[str] = set()
         self.called = 0
         self.rendered = 0
-        self.suppress_author = False
         self.year_suffix_done = False
         self.names_seen = 0
         self.first_names: Child | None = None  # output of the first names element
         self.skip_first_names = False
-        self.only_first_names = False
         self.in_substitute = False
         self.rendered_vars: list[str] = []
         self.name_list: Child | None = None  # the names (without label) a cs:names rendered last
@@ -110,12 +108,11 @@ class Ctx:
 class Disamb:
     """Per-item disambiguation state."""
 
-    __slots__ = ("names", "given_levels", "year_suffix", "condition", "given_all")
+    __slots__ = ("names", "given_levels", "year_suffix", "condition")
 
     def __init__(self):
         self.names: dict[str, int] = {}  # variable -> names to show (when more than et-al's)
         self.given_levels: dict[tuple[str, int], int] = {}  # (variable, index) -> 1 initials, 2 full
-        self.given_all: int = 0
         self.year_suffix: str = ""
         # how many disambiguate="true" tests pass, in rendering order (citeproc-js counts them)
         self.condition: int = 0
@@ -124,7 +121,6 @@ class Disamb:
         d = Disamb()
         d.names = dict(self.names)
         d.given_levels = dict(self.given_levels)
-        d.given_all = self.given_all
         d.year_suffix = self.year_suffix
         d.condition = self.condition
         return d
@@ -142,13 +138,15 @@ def _fmt(el) -> tuple:
     return tuple((k, el.get(k)) for k in _FMT_ORDER if el.get(k))
 
 
-def wrap(child: Child | None, el: "Element") -> Child | None:
-    """Apply an element's formatting, quotes, affixes and display to rendered content."""
+def wrap(child: Child | None, el: "Element", fmt: tuple | None = None) -> Child | None:
+    """Apply an element's formatting (or `fmt` instead), quotes, affixes and display to
+    rendered content."""
     if child is None or child == "" or (isinstance(child, Node) and child.is_empty()):
         return None
-    if not (el.fmt or el.quotes or el.prefix or el.suffix or el.display):
+    fmt = el.fmt if fmt is None else fmt
+    if not (fmt or el.quotes or el.prefix or el.suffix or el.display):
         return child
-    return Node([child], prefix=el.prefix, suffix=el.suffix, fmt=el.fmt, quotes=el.quotes,
+    return Node([child], prefix=el.prefix, suffix=el.suffix, fmt=fmt, quotes=el.quotes,
                 display=el.display)
 
 
@@ -221,10 +219,9 @@ def flatten_children(children: list) -> list:
 
 class Element:
     __slots__ = ("prefix", "suffix", "fmt", "quotes", "display", "text_case", "strip_periods",
-                 "delimiter", "children", "attrs")
+                 "delimiter", "children")
 
     def __init__(self, el, engine: "Engine"):
-        self.attrs = dict(el.attrib)
         self.prefix = el.get("prefix", "")
         self.suffix = el.get("suffix", "")
         self.fmt = _fmt(el)
@@ -245,7 +242,8 @@ class Element:
             return None
         return Node(kids, delimiter=self.delimiter if delimiter is None else delimiter)
 
-    def finish(self, content: Child | None, ctx: Ctx, item_text: bool = True) -> Child | None:
+    def finish(self, content: Child | None, ctx: Ctx, item_text: bool = True,
+               fmt: tuple | None = None) -> Child | None:
         if content is None:
             return None
         ctx.predecessor = True
@@ -253,7 +251,7 @@ class Element:
             content = apply_case(content, self.text_case, ctx, item_text)
         if self.strip_periods:
             content = strip_periods(content)
-        return wrap(content, self)
+        return wrap(content, self, fmt)
 
 
 class Layout(Element):
@@ -383,7 +381,7 @@ class Else(Element):
 
 
 class Text(Element):
-    __slots__ = ("variable", "macro", "term", "value", "form", "plural", "macro_el")
+    __slots__ = ("variable", "macro", "term", "value", "form", "plural")
 
     def __init__(self, el, engine):
         super().__init__(el, engine)
@@ -393,7 +391,6 @@ class Text(Element):
         self.value = el.get("value")
         self.form = el.get("form", "long")
         self.plural = el.get("plural") == "true"
-        self.macro_el = None
 
     def render(self, ctx: Ctx) -> Child | None:
         eng = ctx.engine
@@ -416,7 +413,8 @@ class Text(Element):
             if content is not None and self.fmt and _ITALIC in self.fmt and cjk_only(content):
                 # citeproc-js does not slant a variable written in a CJK script (a group
                 # around it still may)
-                return self._finish_upright(content, ctx, guarded)
+                return self.finish(content, ctx, guarded,
+                                   fmt=tuple(f for f in self.fmt if f != _ITALIC))
             return self.finish(content, ctx, item_text=guarded)
         if self.term is not None:
             text = eng.locale.term(self.term, self.form, self.plural)
@@ -424,21 +422,10 @@ class Text(Element):
                 return None
             if not ctx.predecessor and not ctx.sorting and (eng.is_note or ctx.mode != "citation"):
                 text = text[:1].upper() + text[1:]
-            term = Node([rich(text) if "<" in text else text], tag="term")
-            return self.finish(term, ctx, item_text=False)
+            return self.finish(rich(text) if "<" in text else text, ctx, item_text=False)
         if self.value is not None:
             return self.finish(rich(self.value), ctx, item_text=False)
         return None
-
-
-    def _finish_upright(self, content: Child, ctx: Ctx, item_text: bool = True) -> Child | None:
-        if self.text_case:
-            content = apply_case(content, self.text_case, ctx, item_text)
-        if self.strip_periods:
-            content = strip_periods(content)
-        fmt = tuple(f for f in self.fmt if f != _ITALIC)
-        return Node([content], prefix=self.prefix, suffix=self.suffix, fmt=fmt,
-                    quotes=self.quotes, display=self.display)
 
 
 _ITALIC = ("font-style", "italic")
@@ -907,14 +894,11 @@ class Engine:
         self.citation_sort = self._sort(cit)
         self.bibliography_sort = self._sort(bib)
         self.is_note = root.get("class") == "note"
-        # a style printing citation-label gets the year-suffix there, not after the year
-        self.uses_citation_label = bool(re.search(rb'variable="[^"]*\bcitation-label\b', xml))
-        self.uses_year_suffix = b'variable="year-suffix"' in xml or b"year-suffix" in xml and \
-            bool(re.search(rb'variable="[^"]*\byear-suffix\b', xml))
+        # the style prints the year-suffix itself (as a variable, or on the citation-label,
+        # citeproc-js): otherwise it follows the first year of the issued date
+        self.uses_year_suffix = bool(re.search(
+            rb'variable="[^"]*\b(?:year-suffix|citation-label)\b', xml))
         self.uses_citation_number = bool(re.search(rb'variable="[^"]*\bcitation-number\b', xml))
-        if re.search(rb'variable="[^"]*\bcitation-label\b', xml):
-            self.uses_year_suffix = True
-        self.style_lang = root.get("default-locale")
         # numbers join with "&" and "and", and with the locale's own "and" ("213 et 235");
         # a locale's symbol form of "and" replaces "&" in them (citeproc-js)
         and_long = self.locale.term("and")
@@ -976,10 +960,7 @@ class Engine:
             n = ctx.cite.get("first-reference-note-number")
             return str(n) if n else None
         if var == "citation-label":
-            label = ctx.item.get("citation-label") or self._citation_label(ctx.item)
-            if label and ctx.disamb.year_suffix and not self.uses_year_suffix:
-                label += ctx.disamb.year_suffix
-            return label
+            return ctx.item.get("citation-label") or self._citation_label(ctx.item)
         if var == "page-first":
             v = ctx.item.get("page-first")
             if v:
@@ -1166,7 +1147,6 @@ class Engine:
             elif y < 1000:
                 text += self.locale.term("ad") or "AD"
             if (ctx.disamb.year_suffix and not self.uses_year_suffix and variable == "issued"
-                    and not self.uses_citation_label
                     and not ctx.year_suffix_done and not ctx.sorting):
                 ctx.year_suffix_done = True
                 text += ctx.disamb.year_suffix
@@ -1326,7 +1306,7 @@ class Engine:
                 inverted = True
             level = 0
             if not ctx.sorting and ctx.mode == "citation":
-                level = max(ctx.disamb.given_levels.get((var, i), 0), ctx.disamb.given_all)
+                level = ctx.disamb.given_levels.get((var, i), 0)
             parts_out.append(self.format_name(ctx, name, opts, name_el, inverted, level))
             inverted_flags.append(inverted and not name.literal and not name.cjk and not name.static)
         if use_last:

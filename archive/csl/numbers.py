@@ -388,3 +388,36 @@ def roman(n: int) -> str:
             out.append(s)
             n -= v
     return "".join(out)
+
+
+# --- what the element classes call ------------------------------------------
+
+
+def is_numeric(value: str) -> bool:
+    return parse_numeric(value)[0]
+
+
+def is_plural(value: str, and_word: str | None = None) -> bool:
+    """Several numbers ("1-3", "2 & 5", "2 et 5" with the French "et")?"""
+    ok, parts = parse_numeric(value, and_word)
+    return ok and len(parts) > 1
+
+
+def format_numbers(value: str, form: str, term: Callable, gender: str | None,
+                   match: Callable | None = None, range_delimiter: str = "\u2013") -> str:
+    """Each number of a value ("2", "2-4", "1, 3 & 5") in a CSL number form, keeping the
+    separators; a range's hyphen becomes the range delimiter."""
+    ok, parts = parse_numeric(value)
+    if not ok:
+        return str(value)
+    if form == "ordinal":
+        def fmt(n: int) -> str:
+            return ordinal(n, term, gender, match=match)
+    elif form == "long-ordinal":
+        def fmt(n: int) -> str:
+            return long_ordinal(n, term, gender, match=match)
+    elif form == "roman":
+        fmt = roman
+    else:
+        fmt = str
+    return render_numeric(parts, fmt, range_delimiter)

@@ -49,7 +49,6 @@ class Document:
             self.order.append(key)
         self.disamb: dict[str, Disamb] = {k: Disamb() for k in self.order}
         self.numbers: dict[str, int] = {}
-        self._sort_cache: dict = {}
         self.bibliography_ids: list[str] = []  # the items of the last bibliography, in order
         self._edit_state: dict | None = None  # process_citation_cluster's document
         self._cited: list[str] | None = None  # the items it cites
@@ -641,8 +640,6 @@ class Document:
             if node is None and not c.get("suppress-author") and not c.get("author-only"):
                 node = Node(["[CSL STYLE ERROR: reference with no printed form.]"])
             if node is not None:
-                if e.is_note and _starts_sentence(c, i == 0):
-                    _capitalize_leading_term(node)
                 node = self._cite_affixes(node, c)
             rendered.append((c, node, ctx))
         pieces: list[Child] = []
@@ -1116,34 +1113,6 @@ def _suffix(i: int) -> str:
 
 
 
-
-
-def _starts_sentence(cite: dict, first: bool) -> bool:
-    """Whether a cite in a note begins a sentence: first in its note without a prefix, or
-    after a prefix of more than one word that ends a sentence (citeproc-js)."""
-    pre = (cite.get("prefix") or "").strip()
-    if not pre:
-        return first
-    end = pre.rstrip("\u201d\u2019\"')]")  # a sentence may end inside quotes
-    return end[-1:] in (".", "!", "?") and any(ch.isspace() for ch in pre)
-
-
-def _capitalize_leading_term(node: Child) -> None:
-    """Capitalize a term (ibid., and ...) that opens the cite."""
-    in_term = False
-    while isinstance(node, Node):
-        if node.prefix:
-            return
-        in_term = in_term or node.tag == "term"
-        kids = [k for k in node.children if k != "" and not (isinstance(k, Node) and k.is_empty())]
-        if not kids:
-            return
-        if isinstance(kids[0], str):
-            if in_term and kids[0][:1].islower():
-                idx = node.children.index(kids[0])
-                node.children[idx] = kids[0][0].upper() + kids[0][1:]
-            return
-        node = kids[0]
 
 
 def _last_display(node: Child) -> Node | None:
