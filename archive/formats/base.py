@@ -1,0 +1,48 @@
+"""What every format module shares: the entry a reader yields, and its errors.
+
+A format module (``archive/formats/<name>.py``) speaks only records, as plain data:
+
+- ``dump(records) -> str | bytes`` takes record data as ``Record.to_data()`` (or the
+  search index) gives it, already validated, in the order to write;
+- ``load(stream, source) -> Iterator[Entry]`` (formats that can be read) reads a text
+  stream entry by entry, so a large file never has to be in memory at once; problems
+  of one entry go in ``Entry.errors``, problems of the whole file raise ``FormatError``;
+- ``CARRIES`` maps each of our fields (a dotted path: ``title``, ``authors``,
+  ``authors.affiliations``, ``original.issued``...) to where the format puts it; a field
+  that is not a key is not carried. The README's table is made from these mappings and
+  the round-trip tests compare exactly these fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ArchiveError
+
+
+@dataclass
+class Entry:
+    """One entry read from a file, as record data not yet validated."""
+
+    index: int  # 1-based position among the file's entries
+    line: int | None = None  # line where the entry starts
+    key: str | None = None  # the entry's own key or id in the file
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # "field: problem"; the entry cannot be imported
+    mapped: list[str] = field(default_factory=list)  # "source field -> our field"
+    dropped: list[str] = field(default_factory=list)  # "source field: why it was not kept"
+    notes: list[str] = field(default_factory=list)  # guesses and conversions worth a look
+
+    @property
+    def label(self) -> str:
+        where = f"entry {self.index}"
+        if self.key:
+            where += f" ({self.key})"
+        if self.line:
+            where += f", line {self.line}"
+        return where
+
+
+class FormatError(ArchiveError):
+    """A file that cannot be read as the format at all; the message names file and line."""
