@@ -117,8 +117,10 @@ def _is_terminal(stream: Any) -> bool:
         return False
 
 
-def progress_factory(description: str, minimum: int = 200) -> Callable[[int], Any]:
-    """A progress bar on stderr for long work (only on a terminal)."""
+def progress_factory(description: str, minimum: int = 200, unit: str = "items"
+                     ) -> Callable[[int], Any]:
+    """A progress bar on stderr for long work (only on a terminal); ``unit="bytes"``
+    counts bytes of a file read (shown as MB)."""
 
     @contextlib.contextmanager
     def factory(total: int) -> Iterator[Callable[[int], None]]:
@@ -128,13 +130,15 @@ def progress_factory(description: str, minimum: int = 200) -> Callable[[int], An
         from rich.console import Console
         from rich.progress import (
             BarColumn,
+            DownloadColumn,
             MofNCompleteColumn,
             Progress,
             TimeRemainingColumn,
         )
 
+        count = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
         with Progress("[progress.description]{task.description}", BarColumn(),
-                      MofNCompleteColumn(), TimeRemainingColumn(),
+                      count, TimeRemainingColumn(),
                       console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task(description, total=total)
             yield lambda n: bar.advance(task, n)
@@ -685,52 +689,143 @@ def validate_cmd(
 
 @command("import")
 def import_cmd(
-    file: Path = typer.Argument(..., help="A YAML/JSON file of records, or CSL-JSON items."),
+    file: Path = typer.Argument(..., help="The file to import."),
     format: Optional[str] = typer.Option(
-        None, "--format", help="yaml, json or csl-json (default: from the file)."),
+        None, "--format", help="bibtex, biblatex, ris, csl-json, yaml or json (default: from "
+        "the file's suffix, and its content where the suffix is ambiguous)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check everything; write nothing."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every note on mapping."),
+    on_duplicate: str = typer.Option(
+        "fail", "--on-duplicate", help="An item whose id is taken, or that is a likely "
+        "duplicate (same title, first author and year) of a record or of an earlier item: "
+        "fail (refuse the import), skip (leave it out), or new (import it as a new record)."),
+    encoding: Optional[str] = typer.Option(
+        None, "--encoding", help="The file's encoding when it is not UTF-8 (default: found "
+        "from a byte order mark, else guessed and said)."),
+    report: Optional[Path] = typer.Option(
+        None, "--report", help="Write what became of each item (mapped, dropped and why, "
+        "notes, errors) to this file as JSON lines; written even when the import fails."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every note and "
+                                 "dropped field, item by item."),
 ) -> None:
-    """Import records from YAML, JSON or CSL-JSON, all or nothing.
+    """Import records from BibTeX, BibLaTeX, RIS, CSL-JSON or our YAML/JSON, all or nothing.
 
     One bad item and nothing is written; the report names each bad item by its
-    position and id. CSL-JSON items (from Zotero, citation.js, pandoc...) keep their
-    id when it is a valid record id; every CSL variable without a field of ours is
-    kept in the record's `csl` mapping, so nothing is lost.
+    position, key and line. BibTeX is decoded from LaTeX (accents, dashes, quotes),
+    with @string and month macros, crossref, {{Corporate Names}} and "and others".
+    Fields with no place in a record are reported as dropped (see --verbose or
+    --report). The file is read as a stream, so large files keep memory flat.
 
     \b
     Examples:
-      archive import zotero-export.json --dry-run
-      archive import records.yaml
+      archive import library.bib --dry-run
+      archive import zotero-export.ris --on-duplicate skip
+      archive import items.json --format csl-json --report import-report.jsonl
     """
     from . import importer
 
     archive = _archive()
-    existing = _existing(archive)
-    plan = importer.plan_import(archive, file, format, existing=existing,
-                                progress_factory=progress_factory("Checking items"))
-    if not plan.ok:
-        raise importer.ImportFailed(plan)
-    for item in plan.items:
-        if item.duplicates:
-            err(f"warning: {item.label}: likely duplicate of {', '.join(item.duplicates)}")
-        for note in item.notes if verbose else []:
-            err(f"note: {item.label}: {note}")
-    notes = sum(len(i.notes) for i in plan.items)
-    if notes and not verbose:
-        err(f"{notes} mapping note(s); see them with --verbose")
+    report_fh = None
+    if report is not None:
+        from .exporting import check_output
+
+        check_output(report)
+        report_fh = open(report, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        def on_item(item: Any) -> None:
+            if report_fh is not None:
+                report_fh.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+
+        try:
+            result = importer.import_file(
+                archive, file, format, dry_run=dry_run, on_duplicate=on_duplicate,
+                encoding=encoding, progress_factory=progress_factory(
+                    "Reading " + file.name, minimum=1 << 20, unit="bytes"),
+                on_item=on_item, keep_details=verbose)
+        except importer.ImportFailed as exc:
+            _import_notes(exc.result, verbose)
+            raise
+    finally:
+        if report_fh is not None:
+            report_fh.close()
+    _import_notes(result, verbose)
+    for record_id in result.ids:
+        typer.echo(record_id)
+    skipped = f"; {len(result.skipped)} skipped" if result.skipped else ""
     if dry_run:
-        for r in plan.records:
-            typer.echo(r.id)
-        err(f"dry run: {len(plan.records)} record(s) from {file} ({plan.format}) would be "
-            "imported; nothing was written")
+        err(f"dry run: {len(result.ids)} record(s) from {file} ({result.format}) would be "
+            f"imported{skipped}; nothing was written")
+    else:
+        err(f"Imported {len(result.ids)} record(s) from {file} ({result.format}){skipped}")
+
+
+def _import_notes(result: Any, verbose: bool) -> None:
+    """What the import noticed, on stderr: the encoding guess, duplicates, skipped items,
+    and (with --verbose) every note and dropped field."""
+    if result.encoding_note:
+        err(f"note: {result.encoding_note}")
+    for item in result.warnings:
+        err(f"warning: {item.label}: likely duplicate of {', '.join(item.duplicates)}; "
+            "imported as a new record")
+    for item in result.skipped:
+        err(f"skipped: {item.label}: {item.notes[-1] if item.notes else 'duplicate'}")
+    if verbose:
+        for item in result.detailed:
+            for line in item.dropped:
+                err(f"dropped: {item.label}: {line}")
+            for line in item.notes:
+                err(f"note: {item.label}: {line}")
+    elif result.dropped or result.notes:
+        parts = []
+        if result.dropped:
+            fields = ", ".join(f"{k} ({v})" for k, v in result.dropped.most_common(8))
+            parts.append(f"fields dropped: {fields}")
+        if result.notes:
+            parts.append(f"{result.notes} mapping note(s)")
+        err("; ".join(parts) + "; see them item by item with --verbose or --report FILE")
+
+
+# --------------------------------------------------------------------------- export
+
+
+@command("export")
+def export_cmd(
+    ids: list[str] = typer.Argument(None, metavar="[ID]...", help="The records to export."),
+    all_records: bool = typer.Option(False, "--all", help="Export every record (by id)."),
+    query: Optional[str] = typer.Option(None, "--query", "-q", help="Export the records a "
+                                        "search finds (as `archive search`), best first."),
+    format: Optional[str] = typer.Option(
+        None, "--format", "-f", help="csl-json, bibtex, biblatex, ris, oai_dc, dcterms, dc-rdf, "
+        "dc-turtle, schemaorg, marcxml, csv, yaml or json (default: from the suffix of -o)."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write to this file (whole or not at all) instead of "
+        "printing; its suffix picks the format when --format is not given: .json csl-json, "
+        ".bib bibtex, .ris ris, .xml oai_dc, .rdf dc-rdf, .ttl dc-turtle, .jsonld schemaorg, "
+        ".marcxml marcxml, .csv csv, .yaml yaml."),
+) -> None:
+    """Export records for reference managers, LaTeX, catalogs and spreadsheets.
+
+    \b
+    Examples:
+      archive export tokiwa-2022-do-not-be-disturbed --format bibtex
+      archive export --all -o library.bib
+      archive export --query "russia" --format ris -o russia.ris
+      archive export --all --format marcxml -o catalog.marcxml
+    """
+    from . import exporting
+
+    archive = _archive()
+    result = exporting.export(archive, format, output, ids=ids or [], all_records=all_records,
+                              query=query, progress_factory=progress_factory("Indexing records"))
+    if output is None:
+        if isinstance(result.content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result.content)
+            sys.stdout.flush()
+        else:
+            typer.echo(result.content, nl=False)
         return
-    with progress_factory("Writing records")(len(plan.records)) as advance:
-        records = importer.run_import(archive, plan, progress=advance)
-    _note_written(archive, records)
-    for r in records:
-        typer.echo(r.id)
-    err(f"Imported {len(records)} record(s) from {file} ({plan.format})")
+    exporting.write_output(output, result.content)
+    err(f"Exported {result.count} record(s) to {output} ({result.format.name})")
 
 
 # --------------------------------------------------------------------------- cite

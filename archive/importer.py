@@ -1,198 +1,378 @@
-"""``archive import``: records from our own YAML/JSON or from CSL-JSON, all or nothing.
+"""``archive import``: records from BibTeX, BibLaTeX, RIS, CSL-JSON or our own YAML/JSON.
 
-Every item is converted and validated before anything is written; one bad
-item and nothing is written, and the report names each bad item by index and id.
+All or nothing. The file is read as a stream, entry by entry (:mod:`archive.formats`):
+each entry is converted, validated and, unless this is a dry run, written to the
+archive's staging folder at once, so memory stays flat however large the file. When
+every entry is good, the staged records are flushed once and renamed into ``records/``;
+when one is not, the staging is removed and the report names each bad entry by
+position, key and line. Nothing in ``records/`` changes until the end.
+
+Duplicates (``on_duplicate``): an entry whose id is already taken, or that is a likely
+duplicate of a record (same title, first author and year: :mod:`archive.duplicates`)
+or of an earlier entry, is refused with the whole import (``fail``, the default), left
+out and reported (``skip``), or imported as a new record, with a new id where its id is
+taken (``new``). An id that appears twice in one file is always an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import json
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import duplicates, yamlio
+from . import duplicates
+from . import formats as _formats
 from .errors import ArchiveError, InvalidRecord
-from .formats import csljson
-from .model import SLUG_RE, TYPES, Record
+from .formats.base import Entry
+from .ids import SLUG_MAX, SLUG_RE
 from .store import Archive
+from .textsource import TextSource, open_source
 
-FORMATS = ("yaml", "json", "csl-json")
+ON_DUPLICATE = ("fail", "skip", "new")
 _OUR_ONLY_KEYS = {"authors", "translators", "editors", "subtitle", "series", "original", "files",
                   "subjects", "provenance", "container_title", "series_number"}
 _CSL_ONLY_KEYS = {"author", "translator", "editor", "container-title", "collection-title",
                   "URL", "DOI", "original-date", "publisher-place", "keyword", "page"}
+_BIBLATEX_HINTS = ("origdate", "origlanguage", "langid", "urldate", "journaltitle",
+                   "@online", "@report", "@thesis", "date =", "date=", "location =")
 
 
 @dataclass
 class ItemReport:
-    index: int  # 1-based position in the file
-    id: str | None
+    """What became of one entry of the file."""
+
+    index: int
+    line: int | None
+    key: str | None
+    id: str | None = None
+    status: str = "imported"  # imported, would import, skipped, failed
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    mapped: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
-        return f"item {self.index}" + (f" (id {self.id})" if self.id else "")
+        where = f"item {self.index}"
+        if self.key:
+            where += f" (id {self.key})"
+        if self.line:
+            where += f", line {self.line}"
+        return where
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, [])}
 
 
 @dataclass
-class ImportPlan:
+class ImportResult:
     source: Path
     format: str
-    records: list[Record]
-    items: list[ItemReport]
-
-    @property
-    def bad(self) -> list[ItemReport]:
-        return [i for i in self.items if i.errors]
+    dry_run: bool
+    encoding_note: str | None = None
+    total: int = 0
+    ids: list[str] = field(default_factory=list)  # imported (or, in a dry run, importable)
+    failed: list[ItemReport] = field(default_factory=list)
+    skipped: list[ItemReport] = field(default_factory=list)
+    warnings: list[ItemReport] = field(default_factory=list)  # likely duplicates imported
+    detailed: list[ItemReport] = field(default_factory=list)  # with notes or dropped fields
+    dropped: Counter[str] = field(default_factory=Counter)  # source field -> entries
+    notes: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.bad
+        return not self.failed
 
 
 class ImportFailed(ArchiveError):
-    def __init__(self, plan: ImportPlan):
-        bad = plan.bad
+    def __init__(self, result: ImportResult):
+        bad = result.failed
         lines = [f"{i.label}: {e}" for i in bad for e in i.errors]
         super().__init__(
-            f"{plan.source}: {len(bad)} of {len(plan.items)} items cannot be imported; "
+            f"{result.source}: {len(bad)} of {result.total} items cannot be imported; "
             "nothing was written",
             lines,
         )
-        self.plan = plan
+        self.result = result
 
 
-def detect_format(path: Path, items: Any) -> str:
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return "yaml"
-    seq = items if isinstance(items, list) else [items]
-    dicts = [i for i in seq if isinstance(i, dict)]
+# --------------------------------------------------------------------------- format
+
+
+def _looks_csl(items: list[Any]) -> bool:
+    from .formats import csljson
+    from .model import TYPES
+
+    dicts = [i for i in items if isinstance(i, dict)]
     ours = any(_OUR_ONLY_KEYS & i.keys() or i.get("type") in ("commentary", "op-ed", "blog-post")
                for i in dicts)
     csl = any(_CSL_ONLY_KEYS & i.keys()
               or (i.get("type") in csljson.CSL_TYPES and i.get("type") not in TYPES)
               or any(isinstance(v, dict) and "date-parts" in v for v in i.values())
               for i in dicts)
-    if csl and not ours:
-        return "csl-json"
-    return "json" if suffix == ".json" or not suffix else "yaml"
+    return csl and not ours
 
 
-def read_items(path: Path, fmt: str | None) -> tuple[str, list[Any]]:
-    if fmt is not None and fmt not in FORMATS:
-        raise ArchiveError(f"--format {fmt!r}: not a format for import; use one of: "
-                           + ", ".join(FORMATS))
-    data = yamlio.load_path(path, as_json=True if fmt in ("json", "csl-json") else
-                            (False if fmt == "yaml" else None))
-    fmt = fmt or detect_format(path, data)
-    if fmt == "csl-json":
-        if not isinstance(data, list):
-            if isinstance(data, dict) and "type" in data:
-                data = [data]
-            else:
-                raise ArchiveError(f"{path}: CSL-JSON must be a list of items (or one item), "
-                                   f"not {type(data).__name__}")
-        return fmt, data
-    if isinstance(data, dict) and isinstance(data.get("records"), list):
-        data = data["records"]
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list):
-        raise ArchiveError(f"{path}: expected a record or a list of records, "
-                           f"not {type(data).__name__}")
-    return fmt, data
+def _first_items(source: TextSource, n: int = 20) -> list[Any]:
+    from .formats.jsonstream import iter_array
+
+    out: list[Any] = []
+    try:
+        with source.open() as stream:
+            for _, item in iter_array(stream, str(source.path), single=lambda v: True):
+                if isinstance(item, dict) and isinstance(item.get("records"), list):
+                    return item["records"][:n]
+                out.append(item)
+                if len(out) >= n:
+                    break
+    except ArchiveError:
+        pass  # the reader of the chosen format reports it with its line
+    return out
 
 
-def plan_import(archive: Archive, path: Path, fmt: str | None = None,
-                existing: list[dict[str, Any]] | None = None,
-                progress_factory: Callable[[int], Any] | None = None) -> ImportPlan:
-    """Convert and validate every item; nothing is written.
+def detect_format(source: TextSource) -> tuple[_formats.Format, str | None]:
+    """The format of a file from its suffix and, where that is ambiguous, its content;
+    with a note saying why when the content decided."""
+    path = source.path
+    fmt = _formats.from_suffix(path, load=True)
+    head = source.head()
+    if fmt is not None and fmt.name == "bibtex":
+        low = head.lower()
+        hints = [h for h in _BIBLATEX_HINTS if h in low]
+        if hints:
+            return _formats.get("biblatex"), (f"read as BibLaTeX: the file uses "
+                                              f"{', '.join(hints[:3])} (give --format bibtex "
+                                              "to read it as BibTeX)")
+        return fmt, None
+    if fmt is not None and fmt.name not in ("csl-json", "json"):
+        return fmt, None
+    stripped = head.lstrip("\ufeff \t\r\n")
+    if fmt is None:
+        if stripped.startswith("TY  -") or "\nTY  - " in head:
+            return _formats.get("ris"), None
+        if stripped.startswith("@") or "\n@" in head:
+            return _formats.get("bibtex"), None
+        if not stripped.startswith(("[", "{")):
+            raise ArchiveError(f"{path}: cannot tell the format from the file name or its "
+                               "start; give --format (one of: "
+                               + ", ".join(_formats.names(load=True)) + ")")
+    if _looks_csl(_first_items(source)):
+        return _formats.get("csl-json"), None
+    return _formats.get("json"), None
 
-    ``progress_factory(total)`` may return a context manager yielding ``advance(n)``.
-    """
-    fmt, raw = read_items(path, fmt)
-    if not raw:
-        raise ArchiveError(f"{path}: no records in the file; nothing to import")
-    if progress_factory is None:
-        return _plan(archive, path, fmt, raw, existing, None)
-    with progress_factory(len(raw)) as advance:
-        return _plan(archive, path, fmt, raw, existing, advance)
+
+# --------------------------------------------------------------------------- import
 
 
-def _plan(archive: Archive, path: Path, fmt: str, raw: list[Any],
-          existing: list[dict[str, Any]] | None,
-          progress: Callable[[int], Any] | None) -> ImportPlan:
-    source = f"import {path.name}"
-    reports: list[ItemReport] = []
-    records: list[Record] = []
+def _existing_keys(archive: Archive) -> tuple[dict[tuple[str, str, str], list[tuple[str, Any]]],
+                                                set[str]]:
+    from .index import open_index
+
+    index = open_index(archive)
+    try:
+        entries = index.entries()
+    finally:
+        index.close()
+    seen: dict[tuple[str, str, str], list[tuple[str, Any]]] = {}
+    for e in entries:
+        if e.data:
+            k = duplicates.key(e.data)
+            if k:
+                seen.setdefault(k[:3], []).append((e.id, k))
+    return seen, {e.id for e in entries}
+
+
+def _no_progress(total: int) -> Any:
+    import contextlib
+
+    return contextlib.nullcontext(lambda n: None)
+
+
+def import_file(archive: Archive, path: str | Path, fmt: str | None = None, *,
+                dry_run: bool = False, on_duplicate: str = "fail",
+                encoding: str | None = None,
+                progress_factory: Callable[[int], Any] | None = None,
+                on_item: Callable[[ItemReport], None] | None = None,
+                keep_details: bool = False) -> ImportResult:
+    """Import ``path`` all or nothing; raise :class:`ImportFailed` naming every bad entry.
+
+    ``progress_factory(total_bytes)`` may return a context manager yielding
+    ``advance(n_bytes)``; ``on_item`` sees each entry's report as it is made (for a
+    report file); ``keep_details`` keeps the reports of entries with notes or dropped
+    fields in the result (for --verbose)."""
+    if on_duplicate not in ON_DUPLICATE:
+        raise ArchiveError(f"--on-duplicate {on_duplicate!r}: use one of: "
+                           + ", ".join(ON_DUPLICATE))
+    path = Path(path)
+    source = open_source(path, encoding)
+    if fmt:
+        chosen, why = _formats.get(fmt, load=True), None
+    else:
+        chosen, why = detect_format(source)
+    result = ImportResult(source=path, format=chosen.name, dry_run=dry_run,
+                          encoding_note=source.note)
+    if why:
+        result.encoding_note = f"{result.encoding_note}; {why}" if result.encoding_note else why
+    if dry_run:
+        _run(archive, source, chosen, result, on_duplicate, progress_factory, on_item,
+             keep_details, staging=None)
+        return result
+    with archive.lock():
+        staging = archive.state / "staging" / f"import-{os.getpid()}"
+        staging.mkdir(parents=True, exist_ok=True)
+        try:
+            _run(archive, source, chosen, result, on_duplicate, progress_factory, on_item,
+                 keep_details, staging=staging)
+            _commit(archive, staging, result)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _run(archive: Archive, source: TextSource, chosen: _formats.Format, result: ImportResult,
+         on_duplicate: str, progress_factory: Callable[[int], Any] | None,
+         on_item: Callable[[ItemReport], None] | None, keep_details: bool,
+         staging: Path | None) -> None:
+    seen, existing_ids = _existing_keys(archive)
     reserved: set[str] = set()
-    prepared: list[tuple[ItemReport, dict[str, Any]]] = []
-    for n, item in enumerate(raw, start=1):
-        report = ItemReport(index=n, id=item.get("id") if isinstance(item, dict) else None)
-        if isinstance(report.id, (int, float)):
-            report.id = str(report.id)
-        reports.append(report)
-        if fmt == "csl-json":
-            conv = csljson.item_to_data(item)
-            report.errors.extend(conv.errors)
-            report.notes.extend(conv.notes)
-            data = conv.data
-        elif isinstance(item, dict):
-            data = dict(item)
-        else:
-            report.errors.append(f"must be a record (a mapping of fields), not "
-                                 f"{type(item).__name__}")
-            data = {}
-        if not report.errors:
-            prepared.append((report, data))
-        if progress:
-            progress(1)
-    # explicit ids first, so that generated ids never take an id the file asks for
-    for report, data in prepared:
+    provenance = f"import {source.path.name}"
+    loader = chosen.loader()
+    factory = progress_factory or _no_progress
+    data_file = staging / "index.jsonl" if staging else None
+    out = open(data_file, "w", encoding="utf-8") if data_file else None  # noqa: SIM115
+    try:
+        with factory(source.size) as advance, source.open() as stream:
+            done = 0
+            for entry in loader(stream, str(source.path)):
+                report = _one(archive, entry, result, seen, existing_ids, reserved,
+                              on_duplicate, provenance, staging, out)
+                result.total += 1
+                if on_item:
+                    on_item(report)
+                now = stream.bytes_read
+                if now > done:
+                    advance(now - done)
+                    done = now
+    finally:
+        if out:
+            out.close()
+    if result.total == 0:
+        raise ArchiveError(f"{source.path}: no records in the file; nothing to import")
+    if result.failed:
+        raise ImportFailed(result)
+
+
+def _one(archive: Archive, entry: Entry, result: ImportResult,
+         seen: dict[tuple[str, str, str], list[tuple[str, Any]]], existing_ids: set[str],
+         reserved: set[str], on_duplicate: str, provenance: str, staging: Path | None,
+         out: Any) -> ItemReport:
+    report = ItemReport(index=entry.index, line=entry.line, key=entry.key,
+                        errors=list(entry.errors), notes=list(entry.notes),
+                        mapped=list(entry.mapped), dropped=list(entry.dropped))
+    for d in report.dropped:
+        result.dropped[d.split(":", 1)[0].strip()] += 1
+    result.notes += len(report.notes)
+    data = entry.data
+    if not report.errors:
         wanted = data.get("id")
-        if isinstance(wanted, str) and SLUG_RE.match(wanted):  # others fail validation
+        if isinstance(wanted, str) and SLUG_RE.match(wanted) and len(wanted) <= SLUG_MAX:
             if wanted in reserved:
                 report.errors.append(f"id {wanted!r} appears more than once in the file")
-            elif archive.taken(wanted):
-                report.errors.append(archive._taken_message(wanted))
-            reserved.add(str(wanted))
-    made: list[tuple[ItemReport, Record]] = []
-    for report, data in prepared:
-        if report.errors:
-            continue
+            elif wanted in existing_ids or archive.taken(wanted):
+                if on_duplicate == "skip":
+                    report.status = "skipped"
+                    report.notes.append(f"id {wanted!r} already exists; left out "
+                                        "(--on-duplicate skip)")
+                elif on_duplicate == "new":
+                    data = {k: v for k, v in data.items() if k != "id"}
+                    report.notes.append(f"id {wanted!r} already exists; imported with a new id")
+                else:
+                    report.errors.append(archive._taken_message(wanted))
+    record = None
+    if not report.errors and report.status != "skipped":
         try:
-            record = archive.prepare(data, source, reserved)
+            record = archive.prepare(data, provenance, reserved)
         except InvalidRecord as exc:
             report.errors.extend(exc.details)
-            continue
-        reserved.add(record.id)
+    if record is not None:
         report.id = record.id
-        records.append(record)
-        made.append((report, record))
-    # likely duplicates: against the archive and within the file
-    existing = existing if existing is not None else []
-    seen: dict[Any, list[tuple[str, Any]]] = {}
-    for data in existing:
-        k = duplicates.key(data)
+        record_data = record.to_data()
+        k = duplicates.key(record_data)
         if k:
-            seen.setdefault(k[:3], []).append((data["id"], k))
-    for report, record in made:
-        k = duplicates.key(record.to_data())
-        if not k:
-            continue
-        report.duplicates.extend(i for i, other in seen.get(k[:3], [])
-                                 if duplicates.same(k, other))
-        seen.setdefault(k[:3], []).append((record.id, k))
-    return ImportPlan(source=path, format=fmt, records=records, items=reports)
+            dups = [i for i, other in seen.get(k[:3], []) if duplicates.same(k, other)]
+            if dups:
+                report.duplicates = dups
+                if on_duplicate == "fail":
+                    report.errors.append(
+                        f"likely duplicate of {', '.join(dups)} (same title, first author "
+                        "and year); --on-duplicate skip leaves such items out, "
+                        "--on-duplicate new imports them anyway")
+                elif on_duplicate == "skip":
+                    report.status = "skipped"
+                    report.notes.append(f"likely duplicate of {', '.join(dups)}; left out "
+                                        "(--on-duplicate skip)")
+            if not report.errors and report.status != "skipped":
+                seen.setdefault(k[:3], []).append((record.id, k))
+        if not report.errors and report.status != "skipped":
+            reserved.add(record.id)
+            if staging is not None:
+                archive._stage_into(staging, record, record_data)
+                out.write(json.dumps([record.id, record_data], ensure_ascii=False) + "\n")
+            else:
+                report.status = "would import"
+            result.ids.append(record.id)
+            if report.duplicates:
+                result.warnings.append(report)
+    if report.errors:
+        report.status = "failed"
+        result.failed.append(report)
+    elif report.status == "skipped":
+        result.skipped.append(report)
+    elif report.notes or report.dropped:
+        result.detailed.append(report)
+    return report
 
 
-def run_import(archive: Archive, plan: ImportPlan,
-               progress: Callable[[int], Any] | None = None) -> list[Record]:
-    if not plan.ok:
-        raise ImportFailed(plan)
-    archive.add_many(plan.records, progress=progress)
-    return plan.records
+def _commit(archive: Archive, staging: Path, result: ImportResult) -> None:
+    """Flush the staged records once, rename them into records/, index them."""
+    from .index import Index
+    from .store import _fsync_dir
+
+    if hasattr(os, "sync"):
+        os.sync()
+    moved: list[Path] = []
+    try:
+        for record_id in result.ids:
+            target = archive.records / record_id
+            if target.exists():
+                raise ArchiveError(archive._taken_message(record_id))
+            os.rename(staging / record_id, target)
+            moved.append(target)
+        _fsync_dir(archive.records)
+    except BaseException:
+        for target in moved:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    import sqlite3
+
+    index = Index(archive)
+    try:
+        index.note_written_data(_staged_rows(staging / "index.jsonl"))
+    except sqlite3.Error:
+        pass  # the index is a cache: the next command that opens it reads the new records
+    finally:
+        index.close()
+
+
+def _staged_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            record_id, data = json.loads(line)
+            yield record_id, data
+

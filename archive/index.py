@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,11 +186,15 @@ class Index:
 
     def note_written(self, records: list[Any]) -> None:
         """Index records just written by this process, without reading them back."""
+        self.note_written_data((record.id, record.to_data()) for record in records)
+
+    def note_written_data(self, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Index records just written, given as (id, record data), in one transaction."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for record in records:
-                st = os.stat(self.archive.records / record.id / RECORD_FILE)
-                self._put(record.id, (st.st_mtime_ns, st.st_size), record.to_data(), None)
+            for record_id, data in rows:
+                st = os.stat(self.archive.records / record_id / RECORD_FILE)
+                self._put(record_id, (st.st_mtime_ns, st.st_size), data, None)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")

@@ -239,6 +239,13 @@ class Archive:
         write_atomic(folder / RECORD_FILE, yamlio.dump_record(record.to_data()), sync=sync)
         return folder
 
+    def _stage_into(self, staging: Path, record: Record, data: dict[str, Any]) -> None:
+        """Write a record into a staging folder of a batch (flushed once by the batch)."""
+        folder = staging / record.id
+        folder.mkdir()
+        with open(folder / RECORD_FILE, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(yamlio.dump_record(data))
+
     def assign_id(self, data: dict[str, Any], reserved: set[str] | None = None) -> str:
         reserved = reserved or set()
         return _ids.unique_id(

@@ -122,7 +122,7 @@ def test_dry_run_and_reimport(imported, cli, tmp_path):
     before = files_under(root)
     res = cli(root, "import", str(ITEMS), "--dry-run")
     assert res.exit_code == 1  # the ids exist now: refused, named, nothing written
-    assert "item 1 (id sato-2023-alliance): id 'sato-2023-alliance' already exists" in res.stderr
+    assert "item 1 (id sato-2023-alliance), line 2: id 'sato-2023-alliance' already exists" in res.stderr
     assert files_under(root) == before
 
 
@@ -138,20 +138,20 @@ GOOD = {"id": "good-1", "type": "report", "title": "Fine",
 
 @pytest.mark.parametrize("bad, message", [
     ({**GOOD, "id": "b", "author": "Tokiwa Shin"},
-     "item 2 (id b): author: must be a list of names, not str 'Tokiwa Shin'"),
+     "item 2 (id b), line 1: author: must be a list of names, not str 'Tokiwa Shin'"),
     ({**GOOD, "id": "b", "author": ["Tokiwa Shin"]},
-     "item 2 (id b): author[0]: a name must be an object"),
+     "item 2 (id b), line 1: author[0]: a name must be an object"),
     ({**GOOD, "id": "b", "issued": {"date-parts": [["June", 2022]]}},
-     "item 2 (id b): issued.date-parts[0][0]: 'June' is not a number"),
+     "item 2 (id b), line 1: issued.date-parts[0][0]: 'June' is not a number"),
     ({**GOOD, "id": "b", "issued": {"date-parts": [[2022, 2, 30]]}},
-     "item 2 (id b): issued.date-parts[0]: '2022-02-30' is not a date"),
-    ({**GOOD, "id": "b", "type": "poem"}, "item 2 (id b): type: 'poem' is not a CSL item type"),
-    ({"id": "b", "title": "No type"}, "item 2 (id b): type: is required in CSL-JSON"),
-    ({**GOOD, "id": "b", "title": ""}, "item 2 (id b): title: is required"),
-    ({**GOOD, "id": "b", "author": [{"given": None}]}, "item 2 (id b): author[0]: a name needs "
+     "item 2 (id b), line 1: issued.date-parts[0]: '2022-02-30' is not a date"),
+    ({**GOOD, "id": "b", "type": "poem"}, "item 2 (id b), line 1: type: 'poem' is not a CSL item type"),
+    ({"id": "b", "title": "No type"}, "item 2 (id b), line 1: type: is required in CSL-JSON"),
+    ({**GOOD, "id": "b", "title": ""}, "item 2 (id b), line 1: title: is required"),
+    ({**GOOD, "id": "b", "author": [{"given": None}]}, "item 2 (id b), line 1: author[0]: a name needs "
                                                       "family, given or literal"),
-    ("just a string", "item 2: must be an object, not str"),
-    ({**GOOD, "id": "good-1"}, "item 2 (id good-1): id 'good-1' appears more than once"),
+    ("just a string", "item 2, line 1: must be an object, not str"),
+    ({**GOOD, "id": "good-1"}, "item 2 (id good-1), line 1: id 'good-1' appears more than once"),
 ])
 def test_one_bad_item_and_nothing_is_written(cli, empty_root, tmp_path, bad, message):
     path = _write(tmp_path, "items.json", [GOOD, bad])

@@ -10,7 +10,8 @@ A format module (``archive/formats/<name>.py``) speaks only records, as plain da
 - ``CARRIES`` maps each of our fields (a dotted path: ``title``, ``authors``,
   ``authors.affiliations``, ``original.issued``...) to where the format puts it; a field
   that is not a key is not carried. The README's table is made from these mappings and
-  the round-trip tests compare exactly these fields.
+  the round-trip tests compare exactly these fields. A format that carries ``title`` but
+  not ``subtitle`` carries the two joined ("Title: Subtitle", ``citations.join_title``).
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ class Entry:
 
     @property
     def label(self) -> str:
-        where = f"entry {self.index}"
+        where = f"item {self.index}"
         if self.key:
-            where += f" ({self.key})"
+            where += f" (id {self.key})"
         if self.line:
             where += f", line {self.line}"
         return where

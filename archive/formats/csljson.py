@@ -394,3 +394,47 @@ def data_to_item(data: dict[str, Any]) -> dict[str, Any]:
             item[csl_key] = data["identifiers"][ours]
     item.update(data.get("csl") or {})
     return item
+
+
+# --------------------------------------------------------------------------- the format
+
+#: our field -> the CSL variable that carries it (what survives export then import)
+CARRIES = {
+    "id": "id", "type": "type (with csl.type for CSL types coarser in ours)",
+    "title": "title (\"Title: Subtitle\"; title-short is the title alone)",
+    "language": "language", "issued": "issued", "series": "collection-title",
+    "series_number": "collection-number", "publisher": "publisher", "place": "publisher-place",
+    "container_title": "container-title", "volume": "volume", "issue": "issue",
+    "pages": "page", "number": "number", "genre": "genre", "edition": "edition",
+    "authors": "author", "translators": "translator", "editors": "editor",
+    "original.issued": "original-date", "original.title": "original-title",
+    "original.publisher": "original-publisher", "original.place": "original-publisher-place",
+    "subjects": "keyword", "abstract": "abstract", "url": "URL", "doi": "DOI",
+    "identifiers": "ISBN, ISSN, PMID, PMCID", "accessed": "accessed", "notes": "note",
+}
+
+
+def dump(records: list[dict[str, Any]]) -> str:
+    """A CSL-JSON list of the records (``data_to_item``: every mapped field)."""
+    import json
+
+    return json.dumps([data_to_item(r) for r in records], ensure_ascii=False, indent=2) + "\n"
+
+
+def load(stream: Any, source: str) -> Any:
+    """CSL items read one at a time from a JSON list (or one item), as Entries."""
+    from .base import Entry
+    from .jsonstream import iter_array
+
+    for index, (line, item) in enumerate(iter_array(stream, source, what="CSL-JSON",
+                                                    single=lambda v: isinstance(v, dict)
+                                                    and "type" in v), start=1):
+        conv = item_to_data(item)
+        key = item.get("id") if isinstance(item, dict) else None
+        entry = Entry(index=index, line=line, key=None if key is None else str(key),
+                      data=conv.data, errors=conv.errors, notes=conv.notes)
+        if isinstance(item, dict):
+            entry.mapped = [k for k in item if k not in (conv.data.get("csl") or {})]
+            if conv.data.get("csl"):
+                entry.notes.append("kept verbatim in csl: " + ", ".join(conv.data["csl"]))
+        yield entry
