@@ -18,5 +18,8 @@ def letters(text: str) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: "Ōta Sørensen" -> "ota sorensen"."""
-    text = unicodedata.normalize("NFKD", letters(text))
+    text = letters(text)
+    if text.isascii():
+        return text.casefold()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()

@@ -114,3 +114,30 @@ def from_suffix(path: str | Path, *, export: bool = False, load: bool = False
             if name.endswith(suffix) and len(suffix) > best_len:
                 best, best_len = fmt, len(suffix)
     return best
+
+
+#: our fields, in the order of the README's table
+FIELDS = (
+    "id", "type", "title", "subtitle", "authors", "authors.order", "authors.affiliations",
+    "translators", "editors", "issued", "language", "series", "series_number", "publisher",
+    "place", "container_title", "volume", "issue", "pages", "number", "genre", "edition",
+    "original.issued", "original.language", "original.title", "original.title_original_script",
+    "original.venue", "original.publisher", "original.place", "original.url", "subjects",
+    "abstract", "url", "doi", "identifiers", "accessed", "rights", "files", "notes",
+)
+#: the formats in the table (yaml and json are the record itself; Turtle is dc-rdf's graph)
+TABLE_FORMATS = ("csl-json", "bibtex", "biblatex", "ris", "oai_dc", "dcterms", "dc-rdf",
+                 "schemaorg", "marcxml", "csv")
+
+
+def carries_table() -> str:
+    """The Markdown table of which of our fields each format carries, and where."""
+    cols = [get(n) for n in TABLE_FORMATS]
+    carries = [f.carries for f in cols]
+    lines = ["| field | " + " | ".join(f"`{f.name}`" for f in cols) + " |",
+             "|---|" + "---|" * len(cols)]
+    for name in FIELDS:
+        cells = [c.get(name) for c in carries]
+        lines.append(f"| `{name}` | " + " | ".join(
+            (v.replace("|", "\\|") if v else "–") for v in cells) + " |")
+    return "\n".join(lines)

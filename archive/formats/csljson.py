@@ -400,8 +400,7 @@ def data_to_item(data: dict[str, Any]) -> dict[str, Any]:
 
 #: our field -> the CSL variable that carries it (what survives export then import)
 CARRIES = {
-    "id": "id", "type": "type (with csl.type for CSL types coarser in ours)",
-    "title": "title (\"Title: Subtitle\"; title-short is the title alone)",
+    "id": "id", "type": "type", "title": "title (with subtitle)",
     "language": "language", "issued": "issued", "series": "collection-title",
     "series_number": "collection-number", "publisher": "publisher", "place": "publisher-place",
     "container_title": "container-title", "volume": "volume", "issue": "issue",

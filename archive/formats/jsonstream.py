@@ -26,6 +26,7 @@ class _Window:
         self.line = 1  # line of buf[0]
         self.col0 = 1  # column of buf[0]
         self.eof = False
+        self.mark = (0, 1, 1)  # a position in buf whose (line, column) is known
 
     def more(self) -> bool:
         if self.eof:
@@ -35,15 +36,10 @@ class _Window:
             self.eof = True
             return False
         # drop what was consumed, counting its lines
-        done = self.buf[: self.pos]
-        nl = done.count("\n")
-        if nl:
-            self.line += nl
-            self.col0 = len(done) - done.rfind("\n")
-        else:
-            self.col0 += len(done)
+        self.line, self.col0 = self.where(self.pos)
         self.buf = self.buf[self.pos:] + chunk
         self.pos = 0
+        self.mark = (0, self.line, self.col0)
         return True
 
     def skip_ws(self) -> str:
@@ -57,12 +53,20 @@ class _Window:
                 return ""
 
     def where(self, pos: int | None = None) -> tuple[int, int]:
+        """(line, column) of a position in the window, counted on from the last one
+        asked for, so that a file of many items is not counted again and again."""
         pos = self.pos if pos is None else pos
-        before = self.buf[:pos]
-        nl = before.count("\n")
+        at, line, col = self.mark
+        if pos < at:
+            at, line, col = 0, self.line, self.col0
+        nl = self.buf.count("\n", at, pos)
         if nl:
-            return self.line + nl, pos - before.rfind("\n")
-        return self.line, self.col0 + pos
+            line += nl
+            col = pos - self.buf.rfind("\n", at, pos)
+        else:
+            col += pos - at
+        self.mark = (pos, line, col)
+        return line, col
 
     def fail(self, problem: str, pos: int | None = None) -> FormatError:
         line, col = self.where(pos)
