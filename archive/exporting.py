@@ -81,9 +81,9 @@ def select(archive: Any, ids: list[str], all_records: bool = False, query: str |
 def export(archive: Any, fmt: str | None = None, output: Path | None = None, *,
            ids: list[str] | None = None, all_records: bool = False, query: str | None = None,
            progress_factory: Callable[[int], Any] | None = None) -> Export:
-    chosen = choose_format(fmt, output)
     if output is not None:
         check_output(output)
+    chosen = choose_format(fmt, output)
     records = select(archive, ids or [], all_records, query, progress_factory)
     return Export(chosen, chosen.dump(records), len(records))
 

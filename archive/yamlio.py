@@ -52,8 +52,9 @@ def loads_json(text: str, source: str = "<input>") -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        early = " (the file ends early)" if exc.pos >= len(text.rstrip()) else ""
         raise FileFormatError(
-            f"{source}, line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"
+            f"{source}, line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}{early}"
         ) from None
 
 

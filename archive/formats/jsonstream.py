@@ -83,7 +83,9 @@ class _Window:
                 # larger than MAX_ITEM is taken as the error it surely is)
                 if len(self.buf) - self.pos < MAX_ITEM and self.more():
                     continue
-                raise self.fail(f"not valid JSON: {exc.msg}", exc.pos) from None
+                early = " (the file ends early)" if (
+                    self.eof and exc.pos >= len(self.buf.rstrip())) else ""
+                raise self.fail(f"not valid JSON: {exc.msg}{early}", exc.pos) from None
             line = self.where()[0]
             self.pos = end
             return line, value
