@@ -31,22 +31,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .formats.base import TITLE_ENDS, join_title  # noqa: F401 (TITLE_ENDS: for importers)
 from .formats.csljson import data_to_item
 
 if TYPE_CHECKING:
     from .model import Record
 
 FAMILY_FIRST_KEY = "x-order"
-TITLE_ENDS = ("?", "!", ":", "？", "！", "：")
-
-
-def join_title(title: str, subtitle: str | None) -> str:
-    """ "Title: Subtitle", without a second mark after a title ending in ?, ! or :."""
-    if not subtitle:
-        return title
-    if title.rstrip().endswith(TITLE_ENDS):
-        return f"{title.rstrip()} {subtitle}"
-    return f"{title}: {subtitle}"
 
 
 def _names(agents: list[dict[str, Any]], items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -372,7 +372,9 @@ class Record(_Model):
 
     @property
     def full_title(self) -> str:
-        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+        from .formats.base import join_title
+
+        return join_title(self.title, self.subtitle)
 
     def to_data(self) -> dict[str, Any]:
         """The record as plain data (JSON types), without empty fields."""

@@ -303,7 +303,9 @@ def first_author(data: dict[str, Any]) -> str:
 
 
 def full_title(data: dict[str, Any]) -> str:
-    return f"{data['title']}: {data['subtitle']}" if data.get("subtitle") else data["title"]
+    from .formats.base import join_title
+
+    return join_title(data["title"], data.get("subtitle"))
 
 
 SORTS = ("date", "title", "id", "author", "added")

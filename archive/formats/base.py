@@ -45,5 +45,17 @@ class Entry:
         return where
 
 
+TITLE_ENDS = ("?", "!", ":", "？", "！", "：")
+
+
+def join_title(title: str, subtitle: str | None) -> str:
+    """ "Title: Subtitle", without a second mark after a title ending in ?, ! or :."""
+    if not subtitle:
+        return title
+    if title.rstrip().endswith(TITLE_ENDS):
+        return f"{title.rstrip()} {subtitle}"
+    return f"{title}: {subtitle}"
+
+
 class FormatError(ArchiveError):
     """A file that cannot be read as the format at all; the message names file and line."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import dates
 from ..ids import SLUG_MAX, SLUG_RE
+from .base import join_title
 
 OUR_TO_CSL = {
     "commentary": "report",
@@ -371,7 +372,7 @@ def data_to_item(data: dict[str, Any]) -> dict[str, Any]:
         if data.get(ours) not in (None, ""):
             item[csl_key] = data[ours]
     if data.get("subtitle"):
-        item["title"] = f"{data['title']}: {data['subtitle']}"
+        item["title"] = join_title(data["title"], data["subtitle"])
         item["title-short"] = data["title"]
     for csl_key, ours in NAME_VARIABLES.items():
         if data.get(ours):
