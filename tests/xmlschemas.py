@@ -7,7 +7,7 @@ qualifieddc.xsd / dcterms.xsd (which take it from the 2008 dc.xsd) are compiled 
 schema sets, as ../shared/schemas/SOURCES.md requires: two schema documents for one
 namespace must never meet. MARC21slim.xsd (schemas/loc/) is here for the MARC helper.
 
-    from tests import xmlschemas
+    import xmlschemas  (tests/ is on sys.path under pytest)
     schema = xmlschemas.oai_dc()          # skips the test (or fails in CI) without schemas
     xmlschemas.assert_valid(schema, element)
 """
