@@ -172,8 +172,8 @@ def test_triples_say_what_the_record_says(records, offline_context):
         ("© the author; all rights reserved",)]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(record_data())
 def test_any_record_gives_json_ld_that_parses(offline_context, data):
     data = validate_record(data).to_data()
