@@ -358,3 +358,15 @@ def test_no_record_makes_invalid_xml_or_rdf(data):
 
     assert isomorphic(_graph(dc.dump_rdf_xml([data]), "xml"),
                       _graph(dc.dump_turtle([data]), "turtle"))
+
+
+def test_schemas_load_offline_and_unknown_locations_are_refused(tmp_path):
+    for load in (xmlschemas.oai_dc, xmlschemas.qualified_dc, xmlschemas.oai_pmh,
+                 xmlschemas.marc21):
+        assert isinstance(load(), etree.XMLSchema)
+    xsd = tmp_path / "remote.xsd"
+    xsd.write_text('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+                   '<xs:import namespace="urn:x" schemaLocation="http://example.org/x.xsd"/>'
+                   "</xs:schema>", encoding="utf-8")
+    with pytest.raises((xmlschemas.SchemaLocationError, etree.XMLSchemaParseError)):
+        xmlschemas.load(xsd)
