@@ -125,3 +125,23 @@ def errors(schema: etree.XMLSchema, element: etree._Element | etree._ElementTree
 def assert_valid(schema: etree.XMLSchema, element: etree._Element | etree._ElementTree) -> None:
     problems = errors(schema, element)
     assert not problems, "not valid:\n" + "\n".join(problems[:20])
+
+
+def validate(data: bytes, kind: str) -> list[str]:
+    """Problems of an export of ours (empty when valid).
+
+    ``oai_dc`` and ``dcterms`` exports wrap one metadata element per record (our own
+    `<ca:records><ca:record>`, which has no schema): each record's element is validated
+    against its official schema. ``marcxml`` is a MARC 21 collection, validated whole."""
+    parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
+    doc = etree.fromstring(data, parser)
+    if kind == "marcxml":
+        return errors(marc21(), doc)
+    schema = {"oai_dc": oai_dc, "dcterms": qualified_dc}[kind]()
+    elements = [child for record in doc for child in record if isinstance(child.tag, str)]
+    if not elements:
+        return [f"no metadata element in the {kind} export"]
+    out = []
+    for i, element in enumerate(elements):
+        out += [f"record {i + 1}: {p}" for p in errors(schema, element)]
+    return out

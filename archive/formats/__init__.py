@@ -25,6 +25,7 @@ class Format:
     media_type: str = "text/plain"
     dump_function: str | None = "dump"
     load_function: str | None = None
+    carries_name: str = "CARRIES"  # the module's mapping of what this format carries
 
     @property
     def can_export(self) -> bool:
@@ -47,7 +48,7 @@ class Format:
 
     @property
     def carries(self) -> dict[str, str]:
-        return dict(getattr(self.impl(), "CARRIES", {}))
+        return dict(getattr(self.impl(), self.carries_name))
 
 
 FORMATS: list[Format] = [
@@ -61,13 +62,17 @@ FORMATS: list[Format] = [
     Format("ris", "RIS (Zotero, EndNote, Mendeley)", "ris", (".ris",), (),
            "application/x-research-info-systems", load_function="load"),
     Format("oai_dc", "Dublin Core, OAI-PMH oai_dc XML", "dublincore", (".xml",),
-           ("oai-dc", "dc"), "application/xml", dump_function="dump_oai_dc"),
+           ("oai-dc", "dc"), "application/xml", dump_function="dump_oai_dc",
+           carries_name="CARRIES_OAI_DC"),
     Format("dcterms", "Dublin Core, qualified (DCMI Terms) XML", "dublincore", (".qdc.xml",),
-           ("qdc", "qualified-dc"), "application/xml", dump_function="dump_dcterms"),
+           ("qdc", "qualified-dc"), "application/xml", dump_function="dump_dcterms",
+           carries_name="CARRIES_DCTERMS"),
     Format("dc-rdf", "Dublin Core, DCMI Terms as RDF/XML", "dublincore", (".rdf",),
-           ("rdf", "rdf-xml"), "application/rdf+xml", dump_function="dump_rdf_xml"),
+           ("rdf", "rdf-xml"), "application/rdf+xml", dump_function="dump_rdf_xml",
+           carries_name="CARRIES_RDF"),
     Format("dc-turtle", "Dublin Core, DCMI Terms as RDF Turtle", "dublincore", (".ttl",),
-           ("turtle", "ttl"), "text/turtle", dump_function="dump_turtle"),
+           ("turtle", "ttl"), "text/turtle", dump_function="dump_turtle",
+           carries_name="CARRIES_RDF"),
     Format("schemaorg", "schema.org JSON-LD (ScholarlyArticle, Report)", "schemaorg",
            (".jsonld",), ("json-ld", "jsonld", "schema.org"), "application/ld+json"),
     Format("marcxml", "MARC 21 slim (MARCXML)", "marcxml", (".marcxml", ".mrcx"),
