@@ -105,7 +105,7 @@ A3_EDITOR = {"BOOK", "EBOOK", "CLSWK"}  # book editors (Zotero and citation.js)
 #: where A4 is not a translator (Zotero: counsel, contributor; citation.js: performer)
 A4_NOT_TRANSLATOR = {"CASE", "CONF", "CPAPER", "MPCT", "MUSIC", "DATA", "VIDEO", "ADVS"}
 #: citation.js takes the date of these types from PY alone (its DA rule skips them),
-#: so PY carries the whole date there in the original RIS form YYYY/MM/DD/
+#: so PY carries the whole date there, in the original RIS form YYYY/MM/DD
 PY_FULL_DATE = {"NEWS", "CHAP"}
 #: fields a type does not get, because a reader would misread the tag it would use
 NOT_WRITTEN = {
@@ -113,7 +113,11 @@ NOT_WRITTEN = {
     ("JOUR", "edition"),  # citation.js reads ET of a journal article as available-date
     ("CHAP", "issue"),  # both read IS of a chapter as the number of volumes
     ("BOOK", "number"),  # M1 of a book is the series number (Zotero, citation.js)
+    ("CHAP", "number"),  # M1 of a chapter is the number of volumes (Zotero)
+    ("BOOK", "pages"),  # SP of a book or thesis is its number of pages (both readers)
+    ("THES", "pages"),
 }
+NUMBER_OF_PAGES = {"BOOK", "EDBOOK", "EBOOK", "CLSWK", "THES"}  # SP there: number of pages
 #: values of M3 (type of work) that say which of our types an RPRT / GEN record is
 TYPE_MARKERS = {("RPRT", "commentary"): "Commentary", ("RPRT", "report"): "Report",
                 ("GEN", "interview"): "Interview"}
@@ -144,8 +148,8 @@ CARRIES = {
     "container_title": "T2 (T3 for RPRT, BOOK)",
     "volume": "VL (not ELEC)",
     "issue": "IS (not CHAP)",
-    "pages": "SP, EP",
-    "number": "SN (RPRT), C7 (JOUR), M1 (other types, not BOOK)",
+    "pages": "SP, EP (not BOOK, THES: SP is their number of pages)",
+    "number": "SN (RPRT), C7 (JOUR), M1 (other types, not BOOK, CHAP)",
     "genre": "M3",
     "edition": "ET (not JOUR)",
     "authors": "AU (Family, Given, Suffix; particles stay in the family name)",
@@ -270,8 +274,10 @@ def _reference(data: dict[str, Any]) -> dict[str, Any]:
     issued = data.get("issued")
     if issued:
         put("DA", _ris_date(issued))
-        full = ty in PY_FULL_DATE and len(issued.split("/")[0]) > 4
-        put("PY", _ris_date(issued) if full else issued[:4])
+        start = issued.split("/")[0]
+        # "YYYY/MM/DD" without the trailing slash: citeproc (citation.js) reads a full
+        # date with a trailing slash as a range ending on the same day; Zotero reads both
+        put("PY", start.replace("-", "/") if ty in PY_FULL_DATE else start[:4])
     put("DO", data.get("doi"))
     if not skip("edition"):
         put("ET", data.get("edition"))
@@ -279,7 +285,7 @@ def _reference(data: dict[str, Any]) -> dict[str, Any]:
         put("VL", data.get("volume"))
     if not skip("issue"):
         put("IS", data.get("issue"))
-    pages = data.get("pages", "")
+    pages = "" if skip("pages") else data.get("pages", "")
     m = re.fullmatch(r"(\w+)-(\w+)", pages)
     put("SP", m.group(1) if m else pages)
     put("EP", m.group(2) if m else None)
@@ -380,7 +386,7 @@ def _read(stream: TextIO, source: str) -> Iterator[_Raw]:
                     current.errors.append(
                         f"line {n}: a new TY begins before this record's ER "
                         f"(record at line {current.line}); is an 'ER  - ' line missing?")
-                    yield _finish(current, last)
+                    yield _finish(current)
                 seen_ty = True
                 current, last = _Raw(n, value.upper()), None
             elif current is None:
@@ -389,7 +395,7 @@ def _read(stream: TextIO, source: str) -> Iterator[_Raw]:
                 raise FormatError(f"{source}: line {n}: {tag} outside a record "
                                   "(every record starts with 'TY  - <type>')")
             elif tag == "ER":
-                yield _finish(current, last)
+                yield _finish(current)
                 current, last = None, None
             else:
                 last = [tag, value, n]
@@ -419,13 +425,13 @@ def _read(stream: TextIO, source: str) -> Iterator[_Raw]:
     if current is not None:
         current.errors.append(f"TY at line {current.line}: the file ends before this "
                               "record's 'ER  - ' line")
-        yield _finish(current, last)
+        yield _finish(current)
     if not seen_ty:
         raise FormatError(f"{source}: line {max(n, 1)}: no 'TY  - ' line in the file: "
                           "not a RIS file")
 
 
-def _finish(raw: _Raw, last: list[Any] | None) -> _Raw:
+def _finish(raw: _Raw) -> _Raw:
     raw.tags = [(t, re.sub(r"\n{3,}", "\n\n", v).strip(), ln) for t, v, ln in raw.tags]
     return raw
 
@@ -474,7 +480,7 @@ class _Builder:
         self.csl: dict[str, Any] = {}
         self.original: dict[str, Any] = {}
         self.ty = TY_ALIASES.get(raw.ty, raw.ty)
-        self.date_from_year = False
+        self.issued_from_year = False
 
     def mapped(self, tag: str, ours: str) -> None:
         note = f"{tag} -> {ours}"
@@ -535,6 +541,10 @@ class _Builder:
         self.short_title = value
 
     def _tag_T2(self, value: str, line: int, tags: dict) -> None:
+        if self.ty in ("CONF", "CPAPER"):  # the conference (Zotero and citation.js)
+            self.csl.setdefault("event-title", value)
+            self.mapped("T2", "csl.event-title")
+            return
         key = "series" if self.ty in SERIES_IN_T2 else "container_title"
         self.set("T2", key, value, line)
 
@@ -552,7 +562,15 @@ class _Builder:
         else:
             self.set(tag, "container_title", value, line)
 
-    _tag_JF = _tag_JO = _tag_J1 = _tag_BT = _container
+    def _container_tag(tag: str) -> Any:  # noqa: N805 - a factory for the class body
+        def handler(self: _Builder, value: str, line: int, tags: dict) -> None:
+            self._container(tag, value, line, tags)
+        return handler
+
+    _tag_JF = _container_tag("JF")
+    _tag_JO = _container_tag("JO")
+    _tag_J1 = _container_tag("J1")
+    _tag_BT = _container_tag("BT")
 
     # -- names
     def _names(self, tag: str, key: str, value: str) -> None:
@@ -602,9 +620,10 @@ class _Builder:
         except ValueError as exc:
             self.entry.notes.append(f"{tag} (line {line}): {exc}")
             return False
-        if key in self.data and not (tag == "DA" and self.date_from_year):
+        if key in self.data and not (tag == "DA" and self.issued_from_year):
             return True  # DA (the full date) wins over PY/Y1 wherever they stand
-        self.date_from_year = tag in ("PY", "Y1")
+        if key == "issued":
+            self.issued_from_year = tag in ("PY", "Y1")
         self.data[key] = iso
         self.mapped(tag, key)
         return True
@@ -649,6 +668,10 @@ class _Builder:
             self.set("IS", "issue", value, line)
 
     def _tag_SP(self, value: str, line: int, tags: dict) -> None:
+        if self.ty in NUMBER_OF_PAGES:
+            self.csl.setdefault("number-of-pages", value)
+            self.mapped("SP", "csl.number-of-pages")
+            return
         end = tags.get("EP", [(None, 0)])[0][0]
         pages = f"{value}-{end}" if end and "-" not in value else value
         self.set("SP", "pages", pages, line)
