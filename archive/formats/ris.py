@@ -215,12 +215,12 @@ def _name(agent: dict[str, Any]) -> str:
     """
     if "organization" in agent and "family" not in agent:
         return agent["organization"]
-    family = agent["family"]
-    if agent.get("non_dropping_particle"):
-        family = f"{agent['non_dropping_particle']} {family}"
+    # particles go with the family name: RIS has no place of their own for them, and a
+    # particle after the given name ("Heide, Klaus von der") is read as part of the given
+    # name (citation.js)
+    family = " ".join(p for p in (agent.get("dropping_particle"),
+                                  agent.get("non_dropping_particle"), agent["family"]) if p)
     given = agent.get("given") or ""
-    if agent.get("dropping_particle"):
-        given = f"{given} {agent['dropping_particle']}".strip()
     if agent.get("suffix"):
         return f"{family}, {given}, {agent['suffix']}"
     return f"{family}, {given}" if given else f"{family},"
