@@ -57,7 +57,7 @@ CARRIES: dict[str, str] = {
     "title": "245 $a",
     "subtitle": "245 $b",
     "language": "008/35-37, 041 $a, 546",
-    "issued": "008/07-10 and 264 $c (year); 773 $g (full date) for component parts",
+    "issued": "008/07-10 and 264 $c (year); 773 $g (full date) for articles, op-eds, posts",
     "series": "490 $a, 830 $a",
     "series_number": "490 $v, 830 $v",
     "publisher": "264 $b (773 $d for component parts)",
@@ -414,21 +414,24 @@ def _translation_fields(data: dict[str, Any], main: Field | None) -> list[Field 
 
 
 def _host(data: dict[str, Any]) -> Field | None:
-    """773 0_: the newspaper, journal, blog or book the record is part of."""
+    """773 0_: the newspaper, journal or blog (the issue's date in $g) or the book (its year
+    in $d) the record is part of."""
     place, publisher = clean(data.get("place") or ""), clean(data.get("publisher") or "")
+    serial = _level(data) == "b"
     first, last = _years(data.get("issued"))
-    year = f"{first}-{last}" if last and last != first else first
+    year = "" if serial else (f"{first}-{last}" if last and last != first else first)
+    d = _publication(place, publisher, year)
     related = []
     if data.get("volume"):
         related.append(f"Vol. {clean(data['volume'])}")
     if data.get("issue"):
         related.append(f"no. {clean(data['issue'])}")
-    date = human_date(data["issued"]) if data.get("issued") else ""
     g = ", ".join(related)
-    g = f"{g} ({date})" if g and date else g or date
+    if serial and data.get("issued"):
+        date = human_date(data["issued"])
+        g = f"{g} ({date})" if g else date
     if data.get("pages"):
         g = ", ".join(filter(None, (g, f"p. {clean(data['pages'])}")))
-    d = _publication(place, publisher, year)
     title = clean(data["container_title"])
     return _field("773", "0 ", ("t", period(title) if d or g else title), ("d", d), ("g", g))
 
