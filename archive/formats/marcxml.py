@@ -24,6 +24,12 @@ pymarc's MARCXML serializer. What goes where (DESIGN.md §5):
   responsibility; 250; 264 _1; 300 and 336-338 (RDA content/media/carrier); 490 1_ + 830 _0
   series; 500 note on the original and 765 link to it; 520 abstract (one field per
   paragraph); 546 language note; 653 subjects; 773 host item; 856 links.
+- 765 has first indicator 1 ("do not display a note"): the 500 already reads
+  "Translation of: ...", and 765 0_ would make a catalog display that note twice; 765 is
+  there for linking (it is written only when the original has a title).
+- Not written: 040 (we have no MARC organization code), 880 vernacular fields for names
+  and titles in original script (the record's ``original_script`` names), 6XX controlled
+  subject headings (our subjects are keywords: 653).
 
 ISBD punctuation (Leader/18 ``i``), as the MARC 21 field descriptions and the LC-PCC
 conventions put it:
@@ -215,7 +221,8 @@ def printed_name(agent: dict[str, Any]) -> str:
     family = clean(agent["family"])
     given = clean(agent.get("given") or "")
     if agent.get("order") == "family-first":
-        family = family.upper()
+        family = " ".join(filter(None, (clean(agent.get("non_dropping_particle") or ""),
+                                        family.upper())))
         sep = "" if _is_cjk(family) and _is_cjk(given) else " "
         name = f"{family}{sep}{given}" if given else family
     else:
