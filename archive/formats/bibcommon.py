@@ -111,11 +111,33 @@ def _escape_match(m: re.Match) -> str:
     return _ESCAPES[s]
 
 
+def _nested(text: str) -> bool:
+    depth = 0
+    for c in text:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def escape(text: str) -> str:
-    """``text`` as a BibTeX value: specials escaped, ligatures broken, Unicode kept."""
+    """``text`` as a BibTeX value: specials escaped, ligatures broken, Unicode kept.
+
+    BibTeX counts every brace, escaped or not, so braces that do not pair up are
+    written ``\\textbraceleft{}``/``\\textbraceright{}`` (pandoc drops those; citation.js
+    and we read them); a line may not start with ``@`` (bibtexparser would take it for
+    a new entry)."""
     if _SPECIAL_RE.search(text) is None:
         return text
-    return _SPECIAL_RE.sub(_escape_match, text)
+    out = _SPECIAL_RE.sub(_escape_match, text)
+    if ("{" in text or "}" in text) and not _nested(text):
+        out = out.replace(r"\{", r"\textbraceleft{}").replace(r"\}", r"\textbraceright{}")
+    if "\n" in out:
+        out = re.sub(r"\n(\s*)@", r"\n\1{@}", out)
+    return out
 
 
 _MARKUP = {"i": r"\textit{", "b": r"\textbf{", "sup": r"\textsuperscript{",
@@ -461,6 +483,10 @@ class BadValue(Exception):
     pass
 
 
+class _Unevaluated(str):
+    """A raw value waiting for a macro defined later in the file (still delimited)."""
+
+
 _VALUE_TOKEN_RE = re.compile(r'\s*(?:(#)|([A-Za-z_][^\s#{}"=,()]*)|(\d+)|(\{)|("))')
 
 
@@ -553,23 +579,13 @@ def split_top(text: str, sep_re: re.Pattern) -> list[str]:
     if "{" not in text:
         return sep_re.split(text)
     out = []
-    depth = 0
     start = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif depth == 0:
-            m = sep_re.match(text, i)
-            if m and m.end() > i:
-                out.append(text[start:i])
-                start = i = m.end()
-                continue
-        i += 1
+    count = text.count
+    for m in sep_re.finditer(text):
+        pos = m.start()
+        if m.end() > pos and count("{", 0, pos) == count("}", 0, pos):
+            out.append(text[start:pos])
+            start = m.end()
     out.append(text[start:])
     return out
 
@@ -736,40 +752,49 @@ class RawEntry:
     fields: dict[str, str]
     field_lines: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    evaluated: bool = False  # macros resolved in every field
+    started: bool = False  # evaluated once; what is left waits for a macro
 
 
-_ENTRY_START_RE = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]")
+_ENTRY_LINE_RE = re.compile(r"\n@\s*[A-Za-z]+\s*[{(]")
 _logger = logging.getLogger("bibtexparser")
 
 
-def _chunks(stream: IO[str], source: str, batch_chars: int = 65536
-            ) -> Iterator[tuple[int, str]]:
-    """Pieces of the file that end between entries: (first line number, text).
+def _cut(buf: str) -> int:
+    """Where to end a piece of the file: before the last line starting with ``@``
+    after which the braces balance; else before the last line that starts an entry
+    (an unbalanced entry then fails alone, as bibtexparser reports it); 0 if none."""
+    pos = buf.rfind("\n@")
+    tries = 0
+    while pos > 0 and tries < 8:
+        if buf.count("{", 0, pos) == buf.count("}", 0, pos):
+            return pos + 1
+        pos = buf.rfind("\n@", 0, pos)
+        tries += 1
+    for m in reversed(list(_ENTRY_LINE_RE.finditer(buf))):
+        if m.start() > 0:
+            return m.start() + 1
+    return 0
 
-    A new piece starts at a line beginning with ``@`` when the braces so far balance,
-    or at a line that starts an entry even when they do not (an unbalanced entry then
-    fails alone and the next one is read)."""
-    buf: list[str] = []
-    size = 0
-    depth = 0
-    start_line = 1
-    lineno = 0
-    for line in stream:
-        lineno += 1
-        if buf and size >= batch_chars and line.lstrip().startswith("@") and (
-                depth == 0 or _ENTRY_START_RE.match(line)):
-            yield start_line, "".join(buf)
-            buf, size, depth, start_line = [], 0, 0, lineno
-        elif depth and line.startswith("@") and _ENTRY_START_RE.match(line):
-            depth = 0  # the previous entry never closed; bibtexparser reports it
-        buf.append(line)
-        size += len(line)
-        if "{" in line or "}" in line:
-            depth += line.count("{") - line.count("}")
-            if depth < 0:
-                depth = 0
-    if buf:
-        yield start_line, "".join(buf)
+
+def _chunks(stream: IO[str], source: str, size: int = 1 << 16) -> Iterator[tuple[int, str]]:
+    """Pieces of the file that end between entries: (first line number, text)."""
+    pending = ""
+    line = 1
+    while True:
+        data = stream.read(size)
+        if not data:
+            break
+        buf = pending + data
+        cut = _cut(buf)
+        if cut <= 0:
+            pending = buf
+            continue
+        piece, pending = buf[:cut], buf[cut:]
+        yield line, piece
+        line += piece.count("\n")
+    if pending:
+        yield line, pending
 
 
 def read_blocks(stream: IO[str], source: str) -> Iterator[tuple[int, Any]]:
@@ -844,6 +869,16 @@ def _key_of(block: Any) -> str | None:
     return m.group(1) if m else None
 
 
+_URL_RE = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
+_DOI_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+
+
+def _checked(kind: str, value: str) -> bool:
+    """Whether a url or doi passes the record's checks (the same rules as archive.model,
+    without loading the model, which takes longer than reading a file)."""
+    return bool((_URL_RE if kind == "url" else _DOI_RE).match(value))
+
+
 def valid_id(key: str) -> bool:
     return bool(SLUG_RE.match(key)) and len(key) <= SLUG_MAX
 
@@ -913,10 +948,12 @@ class Reader:
         key = block.key.strip()
         etype = block.entry_type.lower()
         raw = RawEntry(self.index, line, etype, key, {})
+        fields, lines = raw.fields, raw.field_lines
+        offset = line - (block.start_line or 0)
         for f in block.fields:
-            name = f.key.strip().lower()
-            raw.fields[name] = f.value
-            raw.field_lines[name] = line - (block.start_line or 0) + (f.start_line or 0)
+            name = f.key.lower()
+            fields[name] = f.value
+            lines[name] = offset + (f.start_line or 0)
         low = key.lower()
         if low in self.seen:
             raw.errors.append(f"duplicate key {key!r}: first used on line {self.seen[low]}, "
@@ -940,13 +977,20 @@ class Reader:
 
     def _resolve_macros(self, raw: RawEntry, final: bool) -> bool:
         """Evaluate the raw values in place; True when a macro is not defined yet."""
+        if raw.evaluated:
+            return False
         pending = False
-        for name, value in list(raw.fields.items()):
-            if not isinstance(value, str) or getattr(raw, "_done_" + name, False):
+        fields = raw.fields
+        again = raw.started
+        raw.started = True
+        for name, value in fields.items():
+            if again and not isinstance(value, _Unevaluated):
+                continue
+            if value[:1] == "{" and value[-1:] == "}" and "#" not in value:
+                fields[name] = value[1:-1]  # the usual case, without a call
                 continue
             try:
-                raw.fields[name] = evaluate(value, self.macros)
-                raw.__dict__["_done_" + name] = True
+                fields[name] = evaluate(value, self.macros)
             except UndefinedMacro as exc:
                 if final:
                     raw.errors.append(f"{name}: the @string macro {exc.name!r} is not "
@@ -954,9 +998,11 @@ class Reader:
                                       f"{raw.field_lines.get(name, raw.line)})")
                 else:
                     pending = True
+                    fields[name] = _Unevaluated(value)
             except BadValue as exc:
                 raw.errors.append(f"{name}: {exc} (line {raw.field_lines.get(name, raw.line)})")
-                raw.__dict__["_done_" + name] = True
+        if not pending:
+            raw.evaluated = True
         return pending
 
     def _inherit(self, raw: RawEntry, final: bool) -> bool:
@@ -970,9 +1016,8 @@ class Reader:
                 raw.errors.append(f"crossref: no entry has the key {decode(target)!r} "
                                   f"(line {raw.field_lines.get('crossref', raw.line)})")
             return False
-        if any(not getattr(parent, "_done_" + n, False) for n in parent.fields):
-            if not final:
-                return False
+        if not parent.evaluated and not final:
+            return False
         self.inherit(raw, parent)
         return True
 
@@ -1083,18 +1128,6 @@ def _split_keywords(raw: str) -> list[str]:
     return out
 
 
-def _checked(kind: str, value: str) -> bool:
-    from pydantic_core import PydanticCustomError
-
-    from ..model import _doi, _url
-
-    try:
-        (_url if kind == "url" else _doi)(value)
-    except PydanticCustomError:
-        return False
-    return True
-
-
 def convert(raw: RawEntry, dialect: str) -> Entry:
     """One raw entry -> our Entry: record data, what was mapped, dropped and noted."""
     entry = make_entry(raw)
@@ -1196,6 +1229,8 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
         data["subtitle"] = subtitle
         mapped("subtitle", "subtitle")
     for name in ("titleaddon",):
+        if name not in f:
+            continue
         extra = text(name)
         if extra and title:
             data["title"] = f"{data['title']}. {extra}"
@@ -1203,6 +1238,8 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
 
     # ---- names
     for name in ("author", "editor", "translator", *_ROLE_FIELDS):
+        if name not in f:
+            continue
         value = take(name)
         if value is None:
             continue
@@ -1265,9 +1302,11 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
                        "year, month" if len(parts) == 2 else "year", "issued")
             except ValueError as exc:
                 entry.errors.append(f"day: {exc} (line {where.get('day', raw.line)})")
-    elif date and year:
-        entry.dropped.append("year, month: the date field says the same and wins")
+    elif date and year and "issued" in data and data["issued"][:4] != decode(year).strip():
+        entry.dropped.append(f"year: {decode(year)!r} (the date field says {data['issued']!r})")
     for name in ("origdate", "origyear"):
+        if name not in f:
+            continue
         value = take(name)
         if value and "issued" not in original:
             try:
@@ -1276,6 +1315,8 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
             except ValueError as exc:
                 entry.errors.append(f"{name}: {exc} (line {where.get(name, raw.line)})")
     for name in ("urldate",):
+        if name not in f:
+            continue
         value = take(name)
         if value:
             try:
@@ -1287,6 +1328,8 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
     # ---- the original of a translation
     for name, target in (("origtitle", "title"), ("origpublisher", "publisher"),
                          ("origlocation", "place")):
+        if name not in f:
+            continue
         value = text(name)
         if value:
             original[target] = value
@@ -1302,6 +1345,8 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
 
     # ---- language
     for name in ("langid", "language"):
+        if name not in f:
+            continue
         value = text(name)
         if not value:
             continue
@@ -1316,6 +1361,8 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
 
     # ---- where it appeared
     for name in ("journaltitle", "journal", "booktitle"):
+        if name not in f:
+            continue
         value = text(name)
         if value and "container_title" not in data:
             data["container_title"] = value
@@ -1323,11 +1370,15 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
         elif value:
             entry.dropped.append(f"{name}: the container is already given")
     for name in ("journalsubtitle", "booksubtitle"):
+        if name not in f:
+            continue
         value = text(name)
         if value and data.get("container_title"):
             data["container_title"] = f"{data['container_title']}: {value}"
             mapped(name, "container_title")
     for name in ("publisher", "institution", "school", "organization"):
+        if name not in f:
+            continue
         value = text(name)
         if value and "publisher" not in data:
             data["publisher"] = value
@@ -1348,6 +1399,8 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
         else:
             entry.dropped.append("howpublished: said already by publisher or url")
     for name in ("location", "address"):
+        if name not in f:
+            continue
         value = text(name)
         if value and "place" not in data:
             data["place"] = value
@@ -1364,6 +1417,8 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
             data["series_number"] = number
             mapped("number", "series_number")
     for name, target in (("issue", "issue"), ("volume", "volume"), ("edition", "edition")):
+        if name not in f:
+            continue
         value = text(name)
         if value and target not in data:
             data[target] = value
@@ -1397,21 +1452,28 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
         data["abstract"] = abstract
         mapped("abstract", "abstract")
     for name in ("keywords", "keyword", "subject", "subjects"):
+        if name not in f:
+            continue
         value = take(name)
         if value:
             data["subjects"] = data.get("subjects", []) + _split_keywords(value)
             mapped(name, "subjects")
-    notes = [n for n in (text("note"), text("addendum")) if n]
-    if notes:
-        own = data.get("notes")
-        data["notes"] = " ".join(notes + ([own] if own else []))
-        mapped("note" if text("note") else "addendum", "notes")
+    if "note" in f or "addendum" in f:
+        notes = [n for n in (text("note"), text("addendum")) if n]
+        if notes:
+            own = data.get("notes")
+            data["notes"] = " ".join(notes + ([own] if own else []))
+            mapped("note" if "note" in f else "addendum", "notes")
     for name in ("copyright", "rights", "license"):
+        if name not in f:
+            continue
         value = text(name)
         if value and "rights" not in data:
             data["rights"] = value
             mapped(name, "rights")
     for name in ("isbn", "issn", "pmid", "pmcid"):
+        if name not in f:
+            continue
         value = text(name)
         if value:
             identifiers[name] = value
