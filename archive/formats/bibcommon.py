@@ -216,7 +216,9 @@ def format_name(agent: dict[str, Any]) -> str:
         return f"{family}, {_part(suffix)}, {_part(given) if given else ''}".rstrip()
     if given:
         return f"{family}, {_part(given)}"
-    return family if " " not in family or family.startswith("{") else family + ","
+    # alone, a braced name would be read as an organization, and "Le Guin" as given
+    # name Le: "{Le Guin}," and "Le Guin," are a family name without a given name
+    return family if " " not in family and not family.startswith("{") else family + ","
 
 
 def format_names(agents: list[dict[str, Any]]) -> str:
@@ -238,8 +240,9 @@ def keywords_value(subjects: list[str]) -> str:
 
 
 def pages_value(pages: str) -> str:
-    """Page ranges with TeX's en dash, ``12--15``."""
-    return "--".join(escape(p) for p in re.split(r"\s*[-‐‑‒–—]+\s*", pages))
+    """Page ranges as typed, an en dash as TeX's ``--`` (``12–15`` -> ``12--15``); a
+    hyphen stays a hyphen (BibTeX styles and biber read ``12-15`` as a range too)."""
+    return "--".join(escape(p) for p in pages.split("–"))
 
 
 def babel_name(tag: str) -> str | None:
@@ -517,10 +520,28 @@ def _match_quote(text: str, start: int) -> int:
     raise BadValue("a quoted value does not end")
 
 
+_BRACE_RE = re.compile(r"[{}]")
+
+
+def one_group(raw: str) -> bool:
+    """Whether ``raw`` is one brace group ``{...}`` (its first brace closes at the end)."""
+    if raw[:1] != "{" or raw[-1:] != "}":
+        return False
+    inner = raw[1:-1]
+    if "{" not in inner and "}" not in inner:
+        return True
+    depth = 0
+    for m in _BRACE_RE.finditer(inner):
+        depth += 1 if m.group() == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def evaluate(raw: str, macros: dict[str, str]) -> str:
     """A field's raw value (``{..}``, ``".."``, ``12``, ``jun``, ``a # {b}``) -> its text,
     still LaTeX. Raises UndefinedMacro or BadValue."""
-    if raw[:1] == "{" and raw[-1:] == "}" and "#" not in raw:
+    if "#" not in raw and one_group(raw):
         return raw[1:-1]
     if raw[:1] == '"' and raw[-1:] == '"' and "#" not in raw and len(raw) > 1:
         return raw[1:-1]
@@ -986,8 +1007,8 @@ class Reader:
         for name, value in fields.items():
             if again and not isinstance(value, _Unevaluated):
                 continue
-            if value[:1] == "{" and value[-1:] == "}" and "#" not in value:
-                fields[name] = value[1:-1]  # the usual case, without a call
+            if "#" not in value and one_group(value):
+                fields[name] = value[1:-1]  # the usual case
                 continue
             try:
                 fields[name] = evaluate(value, self.macros)
@@ -1028,35 +1049,43 @@ def make_entry(raw: RawEntry) -> Entry:
 
 # --------------------------------------------------------------------------- crossref
 
+# biblatex's \\DeclareDataInheritance defaults: never inherited
 _NOT_INHERITED = {
     "ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label", "options",
-    "presort", "related", "relatedoptions", "relatedstring", "relatedtype", "sortkey",
-    "sortname", "sorttitle", "sortyear", "shorthand", "shorthandintro", "shorttitle",
-    "title", "subtitle", "titleaddon", "indextitle", "indexsorttitle",
+    "presort", "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand",
+    "shorthandintro", "sortkey",
 }
-_BOOKISH = {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings",
-            "reference", "mvreference"}
-_IN_BOOK = {"inbook", "bookinbook", "suppbook", "incollection", "suppcollection",
-            "inreference", "inproceedings", "conference"}
+_TITLES = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
+_MAIN = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon"}
+# biber's type-pair rules (biber-tool.conf, as biblatex.def): parent type -> child types
+_PAIRS: dict[tuple[str, str], dict[str, str]] = {}
+for _parents, _children, _rule in (
+    (("book",), ("inbook", "bookinbook", "suppbook"), _TITLES),
+    (("collection",), ("incollection", "suppcollection"), _TITLES),
+    (("reference",), ("inreference",), _TITLES),
+    (("proceedings",), ("inproceedings",), _TITLES),
+    (("mvbook",), ("book", "inbook", "bookinbook", "suppbook"), _MAIN),
+    (("mvcollection",), ("collection", "incollection", "suppcollection"), _MAIN),
+    (("mvproceedings",), ("proceedings", "inproceedings"), _MAIN),
+    (("mvreference",), ("reference", "inreference"), _MAIN),
+    (("periodical",), ("article", "suppperiodical"),
+     {"title": "journaltitle", "subtitle": "journalsubtitle"}),
+):
+    for _p in _parents:
+        for _c in _children:
+            _PAIRS[(_p, _c)] = _rule
 
 
 def inherit(child: RawEntry, parent: RawEntry) -> None:
-    """Fields the child lacks, from its crossref parent, as biber does (and BibTeX for
-    the plain fields): the parent's title becomes the child's booktitle (journaltitle
-    for a periodical); the parent's own identity (title, ids, shorthand...) stays its own."""
+    """Fields the child lacks, from its crossref parent, by biber's rules: every field
+    (as BibTeX does), except a few that name the entry itself; for some pairs of types
+    a field goes elsewhere (a @collection's title is an @incollection's booktitle)."""
     fields = child.fields
-    if parent.entry_type in _BOOKISH or child.entry_type in _IN_BOOK:
-        for ours, theirs in (("booktitle", "title"), ("booksubtitle", "subtitle"),
-                             ("booktitleaddon", "titleaddon")):
-            if ours not in fields and theirs in parent.fields:
-                fields[ours] = parent.fields[theirs]
-    elif parent.entry_type == "periodical":
-        for ours, theirs in (("journaltitle", "title"), ("journalsubtitle", "subtitle")):
-            if ours not in fields and theirs in parent.fields:
-                fields[ours] = parent.fields[theirs]
+    rule = _PAIRS.get((parent.entry_type, child.entry_type), {})
     for name, value in parent.fields.items():
-        if name not in fields and name not in _NOT_INHERITED:
-            fields[name] = value
+        target = rule.get(name, name)
+        if target not in fields and name not in _NOT_INHERITED:
+            fields[target] = value
     child.field_lines.setdefault("_crossref_parent", parent.line)
 
 
@@ -1184,7 +1213,7 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
             mapped("entrysubtype", "type")
         else:
             entry.dropped.append(f"entrysubtype: {subtype!r} is not a kind we know")
-    if etype in ("misc", "unpublished") and ours == "webpage" and not (
+    if etype in ("misc", "unpublished") and ours == "webpage" and not subtype and not (
             f.get("url") or f.get("howpublished", "").lstrip().startswith("\\url")):
         ours = "report"
         entry.notes.append(f"@{etype} without a web address read as a report")
@@ -1505,5 +1534,9 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
 
 def load(stream: IO[str], source: str, dialect: str) -> Iterator[Entry]:
     """Read a .bib file entry by entry (see the module's docstring)."""
-    for raw in Reader(stream, source, inherit):
-        yield convert(raw, dialect)
+    try:
+        for raw in Reader(stream, source, inherit):
+            yield convert(raw, dialect)
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{source}: the file is not UTF-8 text ({exc.reason} at byte "
+                          f"{exc.start}); convert it to UTF-8 first") from None

@@ -11,10 +11,11 @@ What the readers do (measured with pandoc 2.17 and citation.js 0.7, see the test
   braced, even words braced one by one ("of NATO: an {iPhone}" -> "An iPhone");
   citation.js keeps the case. The title is therefore written ``{{Title: Subtitle}}``:
   both give it back exactly as the record has it.
-- day: both read ``date = {2022-06-01}`` (also ranges ``2022-06/2022-07``) and a ``day``
-  field; classic BibTeX styles know only ``year`` and ``month``. We write ``year`` and
-  ``month`` always, and ``date`` when there is a day or a range, since it is the one
-  field that carries both.
+- day: pandoc reads a ``day`` field and ``date = {2022-06-01}`` (also ranges
+  ``2022-06/2022-07``); citation.js, reading BibTeX, reads ``day`` but ignores ``date``;
+  classic BibTeX styles know only ``year`` and ``month``. We write ``year``, ``month``
+  and ``day`` (of the start, for a range), and ``date`` only for a range, which pandoc
+  and we read whole (citation.js gets its start).
 - translators: pandoc and citation.js read a ``translator`` field (classic styles
   ignore it), so it is written. The original's date, title, language and venue have
   no field that BibTeX styles print: they go in a sentence at the end of ``note``
@@ -46,7 +47,7 @@ CARRIES: dict[str, str] = {
             "a commentary is told from a report by 'commentary' in its series)",
     "title": "title (title and subtitle joined: join_title)",
     "language": "language (BCP 47 tag)",
-    "issued": "year, month (+ date for a day or a range)",
+    "issued": "year, month, day (+ date for a range)",
     "series": "series (and type for reports)",
     "series_number": "number",
     "publisher": "institution / school / publisher",
@@ -78,7 +79,9 @@ def _date_fields(issued: str) -> list[tuple[str, str]]:
     out = [("year", start[:4])]
     if len(start) >= 7:
         out.append(("month", bc.month_macro(int(start[5:7]))))
-    if len(start) == 10 or "/" in issued:
+    if len(start) == 10:
+        out.append(("day", str(int(start[8:10]))))
+    if "/" in issued:
         out.append(("date", issued))
     return out
 
