@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from oracle import skip_or_fail
+from strategies import record_data
 
 from archive.citations import join_title
 from archive.formats import bibtex
 from archive.formats.base import Entry
 from archive.model import validate_record
-from oracle import skip_or_fail
-from strategies import record_data
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
