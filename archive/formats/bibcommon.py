@@ -213,12 +213,13 @@ def format_name(agent: dict[str, Any]) -> str:
     given = agent.get("given")
     suffix = agent.get("suffix")
     if suffix:
-        return f"{family}, {_part(suffix)}, {_part(given) if given else ''}".rstrip()
+        return f"{family}, {_part(suffix)}, {_part(given) if given else '{}'}"
     if given:
         return f"{family}, {_part(given)}"
     # alone, a braced name would be read as an organization, and "Le Guin" as given
-    # name Le: "{Le Guin}," and "Le Guin," are a family name without a given name
-    return family if " " not in family and not family.startswith("{") else family + ","
+    # name Le: "{Le Guin}, {}" is a family name with an empty given name (a trailing
+    # comma would do for pandoc and citation.js, but biber warns about it)
+    return family if " " not in family and not family.startswith("{") else family + ", {}"
 
 
 def format_names(agents: list[dict[str, Any]]) -> str:
