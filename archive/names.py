@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from .errors import ArchiveError
 from .model import Affiliation, Person
@@ -206,3 +207,23 @@ def expand(organization: str, known: dict[str, str]) -> str:
     if _ACRONYM_RE.match(organization) and organization in known:
         return known[organization]
     return organization
+
+
+def capitals_rule(person: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """A name another format split by its own rules, read again by ours where a word in
+    capitals marks the family name (DESIGN.md §3); with a note when that changed it.
+
+    For names written without a comma: BibTeX reads "TOKIWA Shin" as given TOKIWA, family
+    Shin; ours reads family Tokiwa, given Shin, written family name first. A name written
+    "Family, Given" already says which part is which and is kept as written.
+    """
+    family, given = person.get("family") or "", person.get("given") or ""
+    words = f"{given} {person.get('non_dropping_particle') or ''} {family}".split()
+    caps = [w for w in words if _is_caps(w)]
+    if not caps or len(caps) == len(words) or person.get("suffix"):
+        return person, None
+    ours = parse_name(" ".join(words)).model_dump(exclude_none=True, exclude_defaults=True)
+    if ours.get("family") == family and ours.get("given") == (given or None):
+        return person, None
+    return ours, (f"{' '.join(words)!r}: the word in capitals is the family name "
+                  f"(family {ours['family']!r}, given {ours.get('given')!r})")

@@ -161,9 +161,13 @@ def pandoc_read(path: Path | str, fmt: str) -> Reading:
         raise ReaderError("pandoc", path, [f"exit code {proc.returncode}", *messages])
     items = json.loads(proc.stdout)
     warnings = list(messages)
+    # pandoc gives @misc, the standard type for "anything else", no CSL type at all:
+    # that is its reading of a type it knows, not a type it failed to recognize
+    misc = set(re.findall(r"@misc\s*\{\s*([^,\s]+)\s*,", path.read_text(encoding="utf-8"),
+                          re.I)) if fmt in ("bibtex", "biblatex") else set()
     for item in items:
         where = f"entry {item.get('id')!r}"
-        if not item.get("type"):
+        if not item.get("type") and item.get("id") not in misc:
             warnings.append(f"{where}: pandoc did not recognize the entry type (CSL type empty)")
         for key in _empty_dates(item):
             warnings.append(f"{where}: pandoc could not read the date {key}")

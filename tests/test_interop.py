@@ -249,7 +249,8 @@ def match(records: list[dict], items: list[dict], carries: dict[str, str], smart
 
 
 def check_reading(fmt: str, reader: str, reading: Reading, records: list[dict],
-                  carries: dict[str, str]) -> None:
+                  carries: dict[str, str], translators_elsewhere: set[str] = frozenset()
+                  ) -> None:
     """Assert the reader read every record, without warning, with everything intact."""
     assert not reading.warnings, f"{reader} warned reading our {fmt}:\n" + "\n".join(
         reading.warnings)
@@ -260,13 +261,24 @@ def check_reading(fmt: str, reader: str, reading: Reading, records: list[dict],
     unread = reading.unread()
     limits: list[str] = []
     for record, pos in pairs:
-        for p in record_problems(record, reading.items[pos], carries, unread.get(pos, set()),
+        item = reading.items[pos]
+        if record["id"] in translators_elsewhere and "translator" not in item:
+            limits.append(f"{record['id']}: translators in namea (nameatype translator)")
+            item = {**item, "translator": [_csl_name(a) for a in record["translators"]]}
+        for p in record_problems(record, item, carries, unread.get(pos, set()),
                                  limits, smart):
             problems.append(f"{record['id']}: {p}")
     if limits:
         print(f"{reader} on {fmt}: not read by this reader (its limit, not checked):\n  "
               + "\n  ".join(limits))
     assert not problems, f"{reader} on our {fmt}:\n  " + "\n  ".join(problems)
+
+
+def _csl_name(agent: dict[str, Any]) -> dict[str, Any]:
+    if "organization" in agent:
+        return {"literal": agent["organization"]}
+    return {k.replace("_", "-"): v for k, v in agent.items()
+            if k in ("family", "given", "suffix", "dropping_particle", "non_dropping_particle")}
 
 
 # --------------------------------------------------------------------------- the archive
@@ -337,7 +349,25 @@ def test_reader_reads_every_record_intact(fmt, reader, exported, records):
     from archive import formats
 
     path = exported(fmt)
-    check_reading(fmt, reader, _read(reader, path, fmt), records, formats.get(fmt).carries)
+    check_reading(fmt, reader, _read(reader, path, fmt), records, formats.get(fmt).carries,
+                  _translators_in_namea(path, records) if fmt == "biblatex" else set())
+
+
+def _translators_in_namea(path: Path, records: list[dict]) -> set[str]:
+    """Ids of the BibLaTeX entries that carry their translators as ``namea`` with
+    ``nameatype = {translator}``: biber's data model has no translator field for @report,
+    @thesis, @online and @misc, and this is where biblatex puts a name in another role.
+    pandoc and citation.js do not read namea: that is their limit. The names must be there."""
+    text = path.read_text(encoding="utf-8")
+    by_id = {r["id"]: r for r in records}
+    out = set()
+    for key, body in re.findall(r"@\w+\{([^,]+),\n(.*?)\n\}", text, re.S):
+        if "nameatype = {translator}" in body:
+            namea = re.search(r"namea = \{(.*)\},", body).group(1).replace("\\&", "&")
+            for agent in by_id[key].get("translators", []):
+                assert (agent.get("family") or agent.get("organization")) in namea, (key, namea)
+            out.add(key)
+    return out
 
 
 #: biber's mandatory fields -> the fields of ours they are made from

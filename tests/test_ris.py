@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -339,20 +338,6 @@ def test_multiline_values_are_continuation_lines():
     entry = load_text(text)[0]
     assert entry.errors == []
     assert entry.data["abstract"] == "One.\n\nTY  - Two."
-
-
-def test_ten_thousand_records_export_and_import_fast():
-    data = validate_record(VARIED[0]).to_data()
-    records = [{**data, "id": f"r-{i}"} for i in range(10_000)]
-    start = time.perf_counter()
-    text = ris.dump(records)
-    dumped = time.perf_counter() - start
-    start = time.perf_counter()
-    count = sum(1 for _ in ris.load(io.StringIO(text, newline=""), "big.ris"))
-    loaded = time.perf_counter() - start
-    assert count == 10_000
-    assert dumped < 2.0, dumped
-    assert loaded < 4.0, loaded
 
 
 # --------------------------------------------------------------------------- Zotero-style file

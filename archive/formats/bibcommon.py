@@ -206,9 +206,10 @@ def format_name(agent: dict[str, Any]) -> str:
     particle = agent.get("non_dropping_particle") or agent.get("dropping_particle")
     if particle:
         words = particle.split()
-        if all(w[:1].islower() for w in words) and "," not in particle:
+        if all(w[:1].islower() for w in words) and "," not in particle + agent["family"]:
             family = " ".join(escape(w) for w in words) + " " + family
-        else:  # a particle in capitals would be read as part of the family name
+        else:  # a particle in capitals would be read as part of the family name, and
+            # biber refuses "van {,}" (too many commas) but reads "{van ,}"
             family = "{" + escape(particle) + " " + family.strip("{}") + "}"
     given = agent.get("given")
     suffix = agent.get("suffix")
@@ -706,7 +707,20 @@ def parse_name(raw: str) -> dict[str, Any]:
             person["family"] = person.pop("non_dropping_particle")
         elif "given" in person:
             person["family"] = person.pop("given")
-    return {k: v for k, v in person.items() if v}
+    person = {k: v for k, v in person.items() if v}
+    if len(parts) == 1 and any(_caps_word(w) for v in person.values() for w in str(v).split()):
+        # a word in capitals marks the family name ("TOKIWA Shin"), which BibTeX's own
+        # rule reads the other way round (given TOKIWA, family Shin): ours decides
+        from ..names import capitals_rule
+
+        person, note = capitals_rule(person)
+        if note:
+            person["_note"] = note
+    return person
+
+
+def _caps_word(word: str) -> bool:
+    return word.isupper() and sum(c.isalpha() for c in word) >= 2
 
 
 def parse_names(raw: str) -> tuple[list[dict[str, Any]], bool]:
@@ -1287,6 +1301,9 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
         except BadValue as exc:
             entry.errors.append(f"{name}: {exc} (line {where.get(name, raw.line)})")
             continue
+        for agent in agents:
+            if "_note" in agent:
+                entry.notes.append(f"{name}: {agent.pop('_note')}")
         data[target] = data.get(target, []) + agents
         mapped(name, target)
         if others:
@@ -1541,3 +1558,23 @@ def load(stream: IO[str], source: str, dialect: str) -> Iterator[Entry]:
     except UnicodeDecodeError as exc:
         raise FormatError(f"{source}: the file is not UTF-8 text ({exc.reason} at byte "
                           f"{exc.start}); convert it to UTF-8 first") from None
+
+
+def checksum_ok(kind: str, value: str) -> bool:
+    """Whether an ISBN (10 or 13 digits) or ISSN has a right check digit, as biber checks
+    before it accepts the field."""
+    digits = re.sub(r"[\s-]", "", value).upper()
+    if kind == "issn":
+        if not re.fullmatch(r"\d{7}[\dX]", digits):
+            return False
+        total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1)))
+        check = (11 - total % 11) % 11
+        return digits[7] == ("X" if check == 10 else str(check))
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+        check = (11 - total % 11) % 11
+        return digits[9] == ("X" if check == 10 else str(check))
+    if re.fullmatch(r"\d{13}", digits):
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+        return int(digits[12]) == (10 - total % 10) % 10
+    return False

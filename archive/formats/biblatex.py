@@ -201,15 +201,21 @@ def entry(data: dict[str, Any]) -> str:
     if data.get("accessed"):
         add(bc.field_line("urldate", data["accessed"]))
     identifiers = data.get("identifiers") or {}
+    wrong = []  # biber refuses an ISBN or ISSN whose check digit is wrong: keep it as text
     for name in ("isbn", "issn"):
         if identifiers.get(name) and name in valid:
-            add(bc.field_line(name, bc.escape(identifiers[name])))
+            if bc.checksum_ok(name, identifiers[name]):
+                add(bc.field_line(name, bc.escape(identifiers[name])))
+            else:
+                wrong.append(f"{name.upper()} {identifiers[name]} (as recorded; its check "
+                             "digit is wrong).")
     if data.get("subjects"):
         add(bc.field_line("keywords", bc.keywords_value(data["subjects"])))
     if data.get("abstract"):
         add(bc.field_line("abstract", bc.escape_rich(data["abstract"])))
-    if data.get("notes"):
-        add(bc.field_line("note", bc.escape_rich(data["notes"])))
+    note = " ".join(([data["notes"]] if data.get("notes") else []) + wrong)
+    if note:
+        add(bc.field_line("note", bc.escape_rich(note)))
     out.append("}\n")
     return "".join(out)
 
