@@ -239,7 +239,8 @@ def _run(archive: Archive, source: TextSource, chosen: _formats.Format, result: 
          on_duplicate: str, progress_factory: Callable[[int], Any] | None,
          on_item: Callable[[ItemReport], None] | None, keep_details: bool,
          staging: Path | None) -> None:
-    seen, existing_ids = _existing_keys(archive)
+    seen, _ = _existing_keys(archive)
+    existing_ids = archive.used_ids()  # records/ and deleted/, read once
     reserved: set[str] = set()
     provenance = f"import {source.path.name}"
     loader = chosen.loader()
@@ -284,7 +285,7 @@ def _one(archive: Archive, entry: Entry, result: ImportResult,
         if isinstance(wanted, str) and SLUG_RE.match(wanted) and len(wanted) <= SLUG_MAX:
             if wanted in reserved:
                 report.errors.append(f"id {wanted!r} appears more than once in the file")
-            elif wanted in existing_ids or archive.taken(wanted):
+            elif wanted in existing_ids:
                 if on_duplicate == "skip":
                     report.status = "skipped"
                     report.notes.append(f"id {wanted!r} already exists; left out "
@@ -297,7 +298,7 @@ def _one(archive: Archive, entry: Entry, result: ImportResult,
     record = None
     if not report.errors and report.status != "skipped":
         try:
-            record = archive.prepare(data, provenance, reserved)
+            record = archive.prepare(data, provenance, reserved, existing_ids)
         except InvalidRecord as exc:
             report.errors.extend(exc.details)
     if record is not None:

@@ -199,8 +199,9 @@ class Person(_Model):
     suffix: OptText = None
     comma_suffix: Union[bool, None] = None
     static_ordering: Union[bool, None] = None
-    affiliations: Annotated[list[Affiliation], BeforeValidator(_list)] = []
-    csl: dict[str, Any] = {}  # CSL name parts we have no field for (multi, sequence...)
+    affiliations: Annotated[list[Affiliation], BeforeValidator(_list)] = Field(
+        default_factory=list)
+    csl: dict[str, Any] = Field(default_factory=dict)  # CSL name parts we have no field for
 
     @field_validator("order", mode="before")
     @classmethod
@@ -219,7 +220,7 @@ class Organization(_Model):
     """An organization as author, translator or editor: one name, never split."""
 
     organization: Text
-    csl: dict[str, Any] = {}  # CSL name parts we have no field for
+    csl: dict[str, Any] = Field(default_factory=dict)  # CSL name parts we have no field for
 
 
 def _agent_kind(value: Any) -> str:
@@ -316,20 +317,21 @@ class Record(_Model):
     number: OptText = None
     genre: OptText = None
     edition: OptText = None
-    authors: Agents = []
-    translators: Agents = []
-    editors: Agents = []
+    authors: Agents = Field(default_factory=list)
+    translators: Agents = Field(default_factory=list)
+    editors: Agents = Field(default_factory=list)
     original: Union[Original, None] = None
-    subjects: Annotated[list[Text], BeforeValidator(_list)] = []
+    subjects: Annotated[list[Text], BeforeValidator(_list)] = Field(default_factory=list)
     abstract: OptText = None
     url: Url = None
     doi: Doi = None
-    identifiers: dict[str, Text] = {}
+    identifiers: dict[str, Text] = Field(default_factory=dict)
     accessed: OptDate = None
     rights: OptText = None
-    files: Annotated[list[ArchivedFile], BeforeValidator(_list)] = []
+    files: Annotated[list[ArchivedFile], BeforeValidator(_list)] = Field(
+        default_factory=list)
     notes: OptText = None
-    csl: dict[str, Any] = {}
+    csl: dict[str, Any] = Field(default_factory=dict)
     provenance: Union[Provenance, None] = None
 
     @field_validator("subjects", mode="before")

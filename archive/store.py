@@ -246,18 +246,31 @@ class Archive:
         with open(folder / RECORD_FILE, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(yamlio.dump_record(data))
 
-    def assign_id(self, data: dict[str, Any], reserved: set[str] | None = None) -> str:
+    def assign_id(self, data: dict[str, Any], reserved: set[str] | None = None,
+                  used: set[str] | None = None) -> str:
+        """A new id for ``data``; ``used`` (the ids of records/ and deleted/, listed once by a
+        batch under the lock) saves looking on disk for each candidate."""
         reserved = reserved or set()
+        if used is not None:
+            return _ids.unique_id(_ids.base_id(data), lambda i: i in used or i in reserved)
         return _ids.unique_id(
             _ids.base_id(data), lambda i: self.taken(i) or i in reserved
         )
 
-    def prepare(self, data: dict[str, Any], source: str, reserved: set[str] | None = None
-                ) -> Record:
+    def used_ids(self) -> set[str]:
+        """Every id in records/ or deleted/ (ids are never reused)."""
+        out: set[str] = set()
+        for folder in (self.records, self.deleted):
+            with contextlib.suppress(FileNotFoundError):
+                out.update(os.listdir(folder))
+        return out
+
+    def prepare(self, data: dict[str, Any], source: str, reserved: set[str] | None = None,
+                used: set[str] | None = None) -> Record:
         """Validate new record data, giving it an id and provenance (nothing written)."""
         data = dict(data)
         if not data.get("id"):
-            data["id"] = self.assign_id(data, reserved)
+            data["id"] = self.assign_id(data, reserved, used)
         stamp = now()
         prov = dict(data.get("provenance") or {})
         prov.setdefault("added", stamp)

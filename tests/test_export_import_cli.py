@@ -221,3 +221,70 @@ def test_readme_lists_what_each_format_carries():
     """The README's table of fields per format is the one the format modules declare."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert formats.carries_table() in readme
+
+
+BAD_BIB = """@article{a,
+  title = {One},
+  year = 2020,
+}
+
+@article{b,
+  title = {Two {unbalanced},
+  year = 2020,
+}
+
+@article{c,
+  title = {Three}
+  year = 2021
+}
+@foo{d, title={Four}}
+@article{a, title={Again}, year=2020}
+"""
+
+
+@pytest.mark.parametrize("name, content, messages", [
+    ("bad.bib", BAD_BIB, [
+        "bad.bib: 4 of 5 items cannot be imported; nothing was written",
+        "item 2 (id b), line 6: unbalanced braces or quotes",
+        "item 3 (id c), line 11: title: two values without '#' between them (a missing comma?)",
+        "item 4 (id d), line 15: @foo: not an entry type of BibTeX or BibLaTeX",
+        "item 5 (id a), line 16: duplicate key 'a': first used on line 1, again on line 16"]),
+    ("no-ty.ris", "AU  - Smith, J\nTI  - x\nER  - \n",
+     ["no-ty.ris: line 1: AU outside a record (every record starts with 'TY  - <type>')"]),
+    ("no-er.ris", "TY  - JOUR\nAU  - Smith, J\nTI  - x\n",
+     ["item 1, line 1: TY at line 1: the file ends before this record's 'ER  - ' line"]),
+    ("not-a-list.json", '{"a": 1}',
+     ["not-a-list.json: CSL-JSON must be a list of items (or one item), not dict"]),
+])
+def test_malformed_bibtex_ris_and_csl_json_are_refused(cli, empty_root, tmp_path, name, content,
+                                                       messages):
+    path = _write(tmp_path / name, content)
+    fmt = ["--format", "csl-json"] if name.endswith(".json") else []
+    res = cli(empty_root, "import", str(path), *fmt)
+    for message in messages:
+        assert_refused(res, message, empty_root)
+    assert not list((empty_root / ".archive").glob("staging/*"))  # no staged leftovers
+
+
+MESSY_EXPECTED = {
+    # the record a librarian expects from each entry of tests/data/messy.bib
+    "tokiwa2022": {"authors": [{"family": "Tokiwa", "given": "Shin", "order": "family-first"},
+                               {"family": "Müller", "given": "Jörg"},
+                               {"organization": "The Global Forum of Japan"}],
+                   "publisher": "The Global Forum of Japan", "place": "Tokyo",
+                   "issued": "2022-06-01", "abstract": "A 50% chance & more—or less."},
+    "beethoven": {"publisher": "Japan Forum on International Relations and "
+                               "The Global Forum of Japan", "series": "Music & Letters"},
+}
+
+
+def test_the_messy_bibliography_through_the_cli(cli, empty_root):
+    from tests.conftest import DATA
+
+    res = cli(empty_root, "import", str(DATA / "messy.bib"), "--verbose")
+    assert res.exit_code == 0, res.stderr
+    assert "dropped: item 2 (id Garcia_2019), line 32: author: 'and others'" in res.stderr
+    for record_id, fields in MESSY_EXPECTED.items():
+        shown = cli(empty_root, "show", record_id, "--format", "json").json
+        for key, value in fields.items():
+            assert shown[key] == value, (record_id, key, shown[key])

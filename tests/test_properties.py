@@ -58,3 +58,33 @@ def test_store_round_trip(tmp_path_factory, many):
 @given(iso_date())
 def test_dates_round_trip_through_csl_parts(d):
     assert dates.from_parts(dates.to_parts(d)[0]) == d
+
+
+def _pyyaml_dump(data):
+    import yaml
+
+    return yaml.dump(yamlio._plain_dates(data), Dumper=yamlio._Dumper, sort_keys=False,
+                     allow_unicode=True, default_flow_style=False, width=100)
+
+
+@given(record_data())
+@settings(max_examples=300, deadline=None)
+def test_record_yaml_is_exactly_what_pyyaml_writes(data):
+    """dump_record hands events to libyaml directly: the text must be PyYAML's own."""
+    record = validate_record(data).to_data()
+    assert yamlio.dump_record(record) == _pyyaml_dump(record)
+
+
+def test_record_yaml_of_the_shipped_and_varied_records_is_pyyaml_s():
+    import yaml
+
+    from tests.conftest import DATA, REPO
+
+    shipped = [yamlio.loads(p.read_text(encoding="utf-8"))
+               for p in (REPO / "records").glob("*/record.yaml")]
+    varied = yaml.safe_load((DATA / "varied-records.yaml").read_text(encoding="utf-8"))
+    for data in shipped + varied:
+        record = validate_record(data).to_data()
+        assert yamlio.dump_record(record) == _pyyaml_dump(record), record["id"]
+    odd = {"a": [1, True, None, 2.5, "yes", "1e3", "- x", "a: b", "#c", "", " lead", "é\u2028"]}
+    assert yamlio.dump_record(odd) == _pyyaml_dump(odd)
