@@ -58,6 +58,7 @@ CSL_TYPES = {
     "personal_communication", "post", "post-weblog", "regulation", "report", "review",
     "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
 }
+OUR_TYPE_KEY = "archive-type"  # in an item's "custom" object: our type, where CSL's is coarser
 NAME_VARIABLES = {"author": "authors", "translator": "translators", "editor": "editors"}
 DATE_VARIABLES = {"issued": "issued", "accessed": "accessed"}
 TEXT_VARIABLES = {
@@ -245,9 +246,12 @@ def _language(value: Any, out: Converted) -> str | None:
 
 
 def _subjects(value: Any) -> list[str]:
+    """CSL keywords are one string: split on semicolons when there are any (our export
+    uses them when a subject holds a comma), else on commas (Zotero's way)."""
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
-    parts = re.split(r"\s*[;,]\s*", str(value))
+    text = str(value)
+    parts = re.split(r"\s*;\s*" if ";" in text else r"\s*,\s*", text)
     return [p for p in parts if p]
 
 
@@ -271,6 +275,7 @@ def item_to_data(item: Any, where: str = "item") -> Converted:
         out.errors.append(f"must be an object, not {type(item).__name__}")
         return out
     data = out.data
+    our_type = None
     extra: dict[str, Any] = {}
     original: dict[str, Any] = {}
     identifiers: dict[str, str] = {}
@@ -328,10 +333,22 @@ def item_to_data(item: Any, where: str = "item") -> Converted:
                 extra["language"] = value
         elif key == "keyword":
             data["subjects"] = _subjects(value)
+        elif key == "custom" and isinstance(value, dict) and OUR_TYPE_KEY in value:
+            # our own type, where CSL's is coarser (a commentary is a CSL report)
+            custom = dict(value)
+            ours = custom.pop(OUR_TYPE_KEY)
+            if ours in OUR_TO_CSL:
+                our_type = ours
+            else:
+                out.notes.append(f"custom.{OUR_TYPE_KEY}: {ours!r} is not a type of ours")
+            if custom:
+                extra["custom"] = custom
         else:
             extra[key] = value
     if "type" not in data:
         out.errors.append("type: is required in CSL-JSON")
+    elif our_type and OUR_TO_CSL[our_type] == OUR_TO_CSL[data["type"]]:
+        data["type"] = our_type
     if "title" not in data:
         out.errors.append("title: is required")
     if original:
@@ -340,7 +357,7 @@ def item_to_data(item: Any, where: str = "item") -> Converted:
         data["identifiers"] = identifiers
     if extra:
         data["csl"] = extra
-    if data.get("type") == "report" and "type" not in extra and re.search(
+    if data.get("type") == "report" and not our_type and "type" not in extra and re.search(
         r"commentary", f"{data.get('genre', '')} {data.get('series', '')}", re.I
     ):
         data["type"] = "commentary"
@@ -383,7 +400,8 @@ def data_to_item(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("language"):
         item["language"] = data["language"]
     if data.get("subjects"):
-        item["keyword"] = ", ".join(data["subjects"])
+        sep = "; " if any("," in subject for subject in data["subjects"]) else ", "
+        item["keyword"] = sep.join(data["subjects"])
     original = data.get("original") or {}
     if original.get("issued"):
         item["original-date"] = _csl_date(original["issued"])
@@ -393,7 +411,15 @@ def data_to_item(data: dict[str, Any]) -> dict[str, Any]:
     for csl_key, ours in IDENTIFIER_VARIABLES.items():
         if data.get("identifiers", {}).get(ours):
             item[csl_key] = data["identifiers"][ours]
-    item.update(data.get("csl") or {})
+    our_type = data.get("type", "commentary")
+    if CSL_TO_OUR.get(item["type"]) != our_type:
+        # a commentary is a CSL report: the CSL-JSON schema's "custom" object keeps ours
+        item["custom"] = {OUR_TYPE_KEY: our_type}
+    passthrough = data.get("csl") or {}
+    if "custom" in passthrough and "custom" in item:
+        item["custom"] = {**passthrough["custom"], **item["custom"]}
+        passthrough = {k: v for k, v in passthrough.items() if k != "custom"}
+    item.update(passthrough)
     return item
 
 
@@ -401,7 +427,8 @@ def data_to_item(data: dict[str, Any]) -> dict[str, Any]:
 
 #: our field -> the CSL variable that carries it (what survives export then import)
 CARRIES = {
-    "id": "id", "type": "type", "title": "title (with subtitle)",
+    "id": "id", "type": "type (custom.archive-type where CSL's is coarser: commentary)",
+    "title": "title (with subtitle)",
     "language": "language", "issued": "issued", "series": "collection-title",
     "series_number": "collection-number", "publisher": "publisher", "place": "publisher-place",
     "container_title": "container-title", "volume": "volume", "issue": "issue",
@@ -409,7 +436,8 @@ CARRIES = {
     "authors": "author", "translators": "translator", "editors": "editor",
     "original.issued": "original-date", "original.title": "original-title",
     "original.publisher": "original-publisher", "original.place": "original-publisher-place",
-    "subjects": "keyword", "abstract": "abstract", "url": "URL", "doi": "DOI",
+    "subjects": "keyword (joined with ', ', or '; ' when a subject holds a comma)",
+    "abstract": "abstract", "url": "URL", "doi": "DOI",
     "identifiers": "ISBN, ISSN, PMID, PMCID", "accessed": "accessed", "notes": "note",
 }
 
