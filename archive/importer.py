@@ -30,6 +30,7 @@ from . import formats as _formats
 from .errors import ArchiveError, InvalidRecord
 from .formats.base import Entry
 from .ids import SLUG_MAX, SLUG_RE
+from .parallel import read_aside
 from .store import Archive
 from .textsource import TextSource, open_source
 
@@ -247,16 +248,22 @@ def _run(archive: Archive, source: TextSource, chosen: _formats.Format, result: 
     factory = progress_factory or _no_progress
     data_file = staging / "index.jsonl" if staging else None
     out = open(data_file, "w", encoding="utf-8") if data_file else None  # noqa: SIM115
-    try:
-        with factory(source.size) as advance, source.open() as stream:
-            done = 0
+    def produce() -> Iterator[tuple[Entry, int]]:
+        with source.open() as stream:
             for entry in loader(stream, str(source.path)):
+                yield entry, stream.bytes_read
+
+    try:
+        with factory(source.size) as advance:
+            done = 0
+            # the file is read and converted in a second process (large files, two cores)
+            # while this one validates and stages what it has read
+            for entry, now in read_aside(produce, source.size):
                 report = _one(archive, entry, result, seen, existing_ids, reserved,
                               on_duplicate, provenance, staging, out)
                 result.total += 1
                 if on_item:
                     on_item(report)
-                now = stream.bytes_read
                 if now > done:
                     advance(now - done)
                     done = now

@@ -288,3 +288,46 @@ def test_the_messy_bibliography_through_the_cli(cli, empty_root):
         shown = cli(empty_root, "show", record_id, "--format", "json").json
         for key, value in fields.items():
             assert shown[key] == value, (record_id, key, shown[key])
+
+
+def test_an_error_late_in_a_large_file_read_aside(cli, empty_root, tmp_path):
+    """A file over 2 MB is read in a second process: its errors still name the line, and
+    nothing is written."""
+    from archive import parallel
+
+    path = _big_items(tmp_path / "big.json", 300)
+    text = path.read_text(encoding="utf-8")
+    assert len(text) > parallel.READ_AHEAD_BYTES
+    lines = text.count("\n")
+    path.write_text(text.rstrip().removesuffix("]") + ',\n{"id": "x", "type": ]\n',
+                    encoding="utf-8")
+    res = cli(empty_root, "import", str(path))
+    assert_refused(res, f"big.json, line {lines + 1}, column 21: not valid JSON: "
+                   "Expecting value", empty_root)
+    assert not list((empty_root / ".archive" / "staging").glob("*"))
+
+
+def test_read_aside_gives_what_the_reader_gives_and_its_errors():
+    from archive import parallel
+    from archive.errors import ArchiveError
+
+    def produce():
+        for i in range(1000):
+            yield i, i * 10
+
+    assert list(parallel.read_aside(produce, 10 << 20)) == list(produce())
+
+    def refused():
+        yield 1, 1
+        raise ArchiveError("x.bib, line 9: broken", ["detail"])
+
+    with pytest.raises(ArchiveError, match="x.bib, line 9: broken") as info:
+        list(parallel.read_aside(refused, 10 << 20))
+    assert info.value.details == ["detail"]
+
+    def crashed():
+        yield 1, 1
+        raise KeyError("oops")
+
+    with pytest.raises(RuntimeError, match="KeyError: 'oops'"):
+        list(parallel.read_aside(crashed, 10 << 20))

@@ -20,7 +20,7 @@ The mapping is the one in ../shared/docs/CROSSWALK.md. Choices made here:
   a document unreadable and the RDF/XML and Turtle exports stay the same graph. An abstract
   with HTML tags is reduced to its text (``<script>``/``<style>`` content dropped, entities
   decoded); one without tags is taken as plain text, verbatim.
-- **RDF is written by hand.** rdflib is a project dependency and the tests parse our output
+- **RDF is written by hand.** rdflib (a test dependency) parses our output in the tests
   with it, but building and serializing 10,000 records with it took 4.6 s + 7.1 s (Turtle)
   or + 4.7 s (RDF/XML) here, over the 8 s budget; the writer below takes well under 1 s.
 """
