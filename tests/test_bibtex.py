@@ -475,7 +475,7 @@ def test_macros_defined_after_use_and_concatenation() -> None:
 
 
 def test_latex_decoding() -> None:
-    from archive.formats.bibcommon import decode
+    from archive.formats.latex import decode
 
     cases = {
         r'{\"u}ber \"a \"{o} \=O {\'e} \c{c} \v{s} \ss{} {\o} \aa{} \& \% \$': "über ä ö Ō é ç š ß ø å & % $",

@@ -35,6 +35,7 @@ from typing import IO, Any
 
 from . import bibcommon as bc
 from .base import Entry
+from .bibread import load as _load
 
 ENTRY_TYPE = {
     "commentary": "report", "report": "report", "op-ed": "article", "article": "article",
@@ -227,4 +228,4 @@ def dump(records: list[dict[str, Any]]) -> str:
 
 def load(stream: IO[str], source: str) -> Iterator[Entry]:
     """Read BibLaTeX (plain BibTeX is understood too), entry by entry."""
-    return bc.load(stream, source, "biblatex")
+    return _load(stream, source, "biblatex")

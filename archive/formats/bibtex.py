@@ -32,6 +32,7 @@ from typing import IO, Any
 from ..citations import join_title
 from . import bibcommon as bc
 from .base import Entry
+from .bibread import load as _load
 
 ENTRY_TYPE = {
     "commentary": "techreport", "report": "techreport", "op-ed": "article",
@@ -166,4 +167,4 @@ def dump(records: list[dict[str, Any]]) -> str:
 
 def load(stream: IO[str], source: str) -> Iterator[Entry]:
     """Read BibTeX (BibLaTeX fields are understood too), entry by entry."""
-    return bc.load(stream, source, "bibtex")
+    return _load(stream, source, "bibtex")
