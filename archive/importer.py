@@ -248,6 +248,7 @@ def _run(archive: Archive, source: TextSource, chosen: _formats.Format, result: 
     factory = progress_factory or _no_progress
     data_file = staging / "index.jsonl" if staging else None
     out = open(data_file, "w", encoding="utf-8") if data_file else None  # noqa: SIM115
+
     def produce() -> Iterator[tuple[Entry, int]]:
         with source.open() as stream:
             for entry in loader(stream, str(source.path)):
@@ -261,6 +262,9 @@ def _run(archive: Archive, source: TextSource, chosen: _formats.Format, result: 
             for entry, now in read_aside(produce, source.size):
                 report = _one(archive, entry, result, seen, existing_ids, reserved,
                               on_duplicate, provenance, staging, out)
+                if keep_details and not report.errors and report.status != "skipped" and (
+                        report.notes or report.dropped):
+                    result.detailed.append(report)  # only on request: memory stays flat
                 result.total += 1
                 if on_item:
                     on_item(report)
@@ -342,8 +346,6 @@ def _one(archive: Archive, entry: Entry, result: ImportResult,
         result.failed.append(report)
     elif report.status == "skipped":
         result.skipped.append(report)
-    elif report.notes or report.dropped:
-        result.detailed.append(report)
     return report
 
 
