@@ -29,9 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ..citations import join_title
 from . import bibcommon as bc
-from .base import Entry
+from .base import Entry, join_title
 from .bibread import load as _load
 
 ENTRY_TYPE = {

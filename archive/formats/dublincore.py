@@ -36,7 +36,8 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from ..citations import join_title
+from .base import join_title
+from .languages import english_name
 
 # ------------------------------------------------------------------------ names and constants
 
@@ -292,9 +293,11 @@ def original_prose(original: dict[str, Any]) -> str:
     of its own in the translation's record)."""
     text = "Translation of an original"
     if original.get("language"):
-        text += f" in language {original['language']}"
+        name = english_name(original["language"])
+        text += f" in {name} ({original['language']})" if name else \
+            f" in language {original['language']}"
     if original.get("issued"):
-        text += f" first published {original['issued']}"
+        text += f", first published {original['issued']}"
     if original.get("venue"):
         text += f" in {original['venue']}"
     if original.get("publisher") and original.get("publisher") != original.get("venue"):

@@ -30,9 +30,8 @@ from typing import Any, TextIO
 import rispy
 
 from .. import dates
-from ..citations import join_title
 from ..ids import SLUG_MAX, SLUG_RE
-from .base import Entry, FormatError
+from .base import Entry, FormatError, join_title
 
 # --------------------------------------------------------------------------- types
 
