@@ -171,8 +171,8 @@ def detect_format(source: TextSource) -> tuple[_formats.Format, str | None]:
 # --------------------------------------------------------------------------- import
 
 
-def _existing_keys(archive: Archive) -> tuple[dict[tuple[str, str, str], list[tuple[str, Any]]],
-                                                set[str]]:
+def _existing_keys(archive: Archive) -> dict[tuple[str, str, str], list[tuple[str, Any]]]:
+    """The likely-duplicate keys of the records there are (from the search index)."""
     from .index import open_index
 
     index = open_index(archive)
@@ -186,7 +186,7 @@ def _existing_keys(archive: Archive) -> tuple[dict[tuple[str, str, str], list[tu
             k = duplicates.key(e.data)
             if k:
                 seen.setdefault(k[:3], []).append((e.id, k))
-    return seen, {e.id for e in entries}
+    return seen
 
 
 def _no_progress(total: int) -> Any:
@@ -240,7 +240,7 @@ def _run(archive: Archive, source: TextSource, chosen: _formats.Format, result: 
          on_duplicate: str, progress_factory: Callable[[int], Any] | None,
          on_item: Callable[[ItemReport], None] | None, keep_details: bool,
          staging: Path | None) -> None:
-    seen, _ = _existing_keys(archive)
+    seen = _existing_keys(archive)
     existing_ids = archive.used_ids()  # records/ and deleted/, read once
     reserved: set[str] = set()
     provenance = f"import {source.path.name}"
