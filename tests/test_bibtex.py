@@ -248,7 +248,8 @@ def carried(data: dict[str, Any], module) -> dict[str, Any]:
         if head in ("authors", "translators", "editors"):
             # particle and family compared as one: a particle that BibTeX would misread
             # (capitalized, or next to a comma) is written braced with the family name
-            value = [{"family": " ".join(p for p in (a.get("non_dropping_particle"),
+            value = [{"family": " ".join(p for p in (a.get("dropping_particle"),
+                                                     a.get("non_dropping_particle"),
                                                      a.get("family")) if p) or None,
                       **{k: v for k, v in a.items() if k in ("given", "organization", "suffix")}}
                      for a in value]
@@ -518,3 +519,19 @@ def test_memory_stays_flat(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert count == 20_000
     assert peak < 8 * 2**20, peak
+
+
+@pytest.mark.parametrize("reader", [pandoc, citationjs])
+def test_both_particles_of_a_name_reach_the_readers(reader, tmp_path: Path) -> None:
+    """Marie de La Fontaine: "de" (dropping) and "La" (non-dropping) are both written, the
+    capitalized one braced with the family name ("de {La Fontaine}"), so that no reader
+    loses a particle or takes "La" for the given name."""
+    data = {"id": "lafontaine", "type": "article", "title": "T", "issued": "2018",
+            "authors": [{"family": "Fontaine", "given": "Marie", "dropping_particle": "de",
+                         "non_dropping_particle": "La"}]}
+    path = tmp_path / "one.bib"
+    path.write_text(bibtex.dump([validate_record(data).to_data()]), encoding="utf-8")
+    assert "author = {de {La Fontaine}, Marie}" in path.read_text(encoding="utf-8")
+    name = reader(path, "bibtex")["lafontaine"]["author"][0]
+    particle = name.get("dropping-particle") or name.get("non-dropping-particle")
+    assert (particle, name["family"], name["given"]) == ("de", "La Fontaine", "Marie")

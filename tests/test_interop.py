@@ -84,10 +84,22 @@ def same_text(ours: Any, theirs: Any, smart: bool) -> bool:
     ours may come back typographic, and nothing else may differ."""
     if ours == theirs:
         return True
+    if smart and isinstance(ours, str) and isinstance(theirs, str):
+        ours, theirs = _pandoc_rich_text(ours), _pandoc_rich_text(theirs)
     if not (smart and isinstance(ours, str) and isinstance(theirs, str)
             and len(ours) == len(theirs)):
         return False
     return all(a == b or b in SMART.get(a, "") for a, b in zip(ours, theirs))
+
+
+def _pandoc_rich_text(text: str) -> str:
+    """CSL rich text as pandoc gives it back, written one way: pandoc drops the
+    `<span class="nocase">` of a CSL-JSON title (its own model keeps the case), writes
+    `<sc>` as a small-caps span, and puts a narrow no-break space inside « »."""
+    text = re.sub(r'<span class="nocase">(.*?)</span>', r"\1", text)
+    text = re.sub(r'<span style="font-variant:\s*small-caps;?">(.*?)</span>', r"<sc>\1</sc>",
+                  text)
+    return re.sub(r"(«)[ \u00a0\u202f]|[ \u00a0\u202f](»)", r"\1\2", text)
 
 
 def expected_titles(record: dict[str, Any], carries: dict[str, str]) -> set[str]:

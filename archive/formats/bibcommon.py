@@ -110,14 +110,23 @@ def format_name(agent: dict[str, Any]) -> str:
     if "family" not in agent:
         return "{" + escape(agent.get("organization", "")) + "}"
     family = _part(agent["family"], family=True)
-    particle = agent.get("non_dropping_particle") or agent.get("dropping_particle")
+    # both particles ("de" dropping, "La" non-dropping: Marie de La Fontaine)
+    particle = " ".join(p for p in (agent.get("dropping_particle"),
+                                    agent.get("non_dropping_particle")) if p)
     if particle:
         words = particle.split()
-        if all(w[:1].islower() for w in words) and "," not in particle + agent["family"]:
-            family = " ".join(escape(w) for w in words) + " " + family
-        else:  # a particle in capitals would be read as part of the family name, and
+        von = []
+        while words and words[0][:1].islower():
+            von.append(words.pop(0))
+        if "," in particle + agent["family"]:
             # biber refuses "van {,}" (too many commas) but reads "{van ,}"
             family = "{" + escape(particle) + " " + family.strip("{}") + "}"
+        elif words:  # a particle in capitals is braced with the family name, after the
+            # lowercase ones BibTeX reads as the von part: "de {La Fontaine}"
+            family = " ".join([*(escape(w) for w in von),
+                               "{" + escape(" ".join(words)) + " " + family.strip("{}") + "}"])
+        else:
+            family = " ".join(escape(w) for w in von) + " " + family
     given = agent.get("given")
     suffix = agent.get("suffix")
     if suffix:
@@ -178,8 +187,8 @@ def names_text(agents: list[dict[str, Any]]) -> str:
         if "family" not in a:
             out.append(a.get("organization", ""))
             continue
-        family = " ".join(p for p in (a.get("non_dropping_particle") or
-                                      a.get("dropping_particle"), a["family"]) if p)
+        family = " ".join(p for p in (a.get("dropping_particle"),
+                                      a.get("non_dropping_particle"), a["family"]) if p)
         if a.get("order") == "family-first":
             words = [family, a.get("given")]
         else:
