@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -39,8 +40,11 @@ _OUR_ONLY_KEYS = {"authors", "translators", "editors", "subtitle", "series", "or
                   "subjects", "provenance", "container_title", "series_number"}
 _CSL_ONLY_KEYS = {"author", "translator", "editor", "container-title", "collection-title",
                   "URL", "DOI", "original-date", "publisher-place", "keyword", "page"}
-_BIBLATEX_HINTS = ("origdate", "origlanguage", "langid", "urldate", "journaltitle",
-                   "@online", "@report", "@thesis", "date =", "date=", "location =")
+# fields and entry types only BibLaTeX has (urldate is not one: Zotero writes it in BibTeX)
+_BIBLATEX_HINT_RE = re.compile(
+    r"^\s*(origdate|origlanguage|origtitle|langid|journaltitle|location|date)\s*="
+    r"|^\s*@(online|report|thesis|mvbook|mvcollection|bookinbook|dataset|software)\s*[{(]",
+    re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass
@@ -144,8 +148,8 @@ def detect_format(source: TextSource) -> tuple[_formats.Format, str | None]:
     fmt = _formats.from_suffix(path, load=True)
     head = source.head()
     if fmt is not None and fmt.name == "bibtex":
-        low = head.lower()
-        hints = [h for h in _BIBLATEX_HINTS if h in low]
+        hints = list(dict.fromkeys(
+            (m.group(1) or "@" + m.group(2)).lower() for m in _BIBLATEX_HINT_RE.finditer(head)))
         if hints:
             return _formats.get("biblatex"), (f"read as BibLaTeX: the file uses "
                                               f"{', '.join(hints[:3])} (give --format bibtex "

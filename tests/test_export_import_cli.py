@@ -331,3 +331,17 @@ def test_read_aside_gives_what_the_reader_gives_and_its_errors():
 
     with pytest.raises(RuntimeError, match="KeyError: 'oops'"):
         list(parallel.read_aside(crashed, 10 << 20))
+
+
+@pytest.mark.parametrize("content, fmt", [
+    # Zotero writes urldate in BibTeX too: not a sign of BibLaTeX
+    ("@techreport{a,\n  title = {T},\n  urldate = {2023-01-05},\n  year = {2022},\n}\n",
+     "bibtex"),
+    ("@report{a,\n  title = {T},\n  date = {2022-06-01},\n  langid = {english},\n}\n",
+     "biblatex"),
+])
+def test_a_bib_file_is_read_in_the_dialect_it_uses(cli, empty_root, tmp_path, content, fmt):
+    res = cli(empty_root, "import", str(_write(tmp_path / "x.bib", content)), "--dry-run")
+    assert res.exit_code == 0, res.stderr
+    assert f"({fmt}) would be imported" in res.stderr
+    assert ("read as BibLaTeX: the file uses date, langid" in res.stderr) == (fmt == "biblatex")
