@@ -344,4 +344,5 @@ def test_a_bib_file_is_read_in_the_dialect_it_uses(cli, empty_root, tmp_path, co
     res = cli(empty_root, "import", str(_write(tmp_path / "x.bib", content)), "--dry-run")
     assert res.exit_code == 0, res.stderr
     assert f"({fmt}) would be imported" in res.stderr
-    assert ("read as BibLaTeX: the file uses date, langid" in res.stderr) == (fmt == "biblatex")
+    assert ("read as BibLaTeX: the file uses @report, date, langid" in res.stderr) == (
+        fmt == "biblatex")
