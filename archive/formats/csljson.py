@@ -400,8 +400,13 @@ def data_to_item(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("language"):
         item["language"] = data["language"]
     if data.get("subjects"):
-        sep = "; " if any("," in subject for subject in data["subjects"]) else ", "
-        item["keyword"] = sep.join(data["subjects"])
+        if any("," in subject for subject in data["subjects"]):
+            # a subject holds a comma: semicolons separate, and there is always one, so
+            # that a reader (ours) splits on them ("Japan, foreign policy;")
+            keyword = "; ".join(data["subjects"])
+            item["keyword"] = keyword if ";" in keyword else keyword + ";"
+        else:
+            item["keyword"] = ", ".join(data["subjects"])
     original = data.get("original") or {}
     if original.get("issued"):
         item["original-date"] = _csl_date(original["issued"])
@@ -436,7 +441,7 @@ CARRIES = {
     "authors": "author", "translators": "translator", "editors": "editor",
     "original.issued": "original-date", "original.title": "original-title",
     "original.publisher": "original-publisher", "original.place": "original-publisher-place",
-    "subjects": "keyword (joined with ', ', or '; ' when a subject holds a comma)",
+    "subjects": "keyword (joined with ', ', or with '; ' when a subject holds a comma)",
     "abstract": "abstract", "url": "URL", "doi": "DOI",
     "identifiers": "ISBN, ISSN, PMID, PMCID", "accessed": "accessed", "notes": "note",
 }
