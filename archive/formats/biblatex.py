@@ -36,6 +36,7 @@ from typing import IO, Any
 from . import bibcommon as bc
 from .base import Entry
 from .bibread import load as _load
+from .latex import without_nonchars
 
 ENTRY_TYPE = {
     "commentary": "report", "report": "report", "op-ed": "article", "article": "article",
@@ -223,7 +224,7 @@ def entry(data: dict[str, Any]) -> str:
 
 def dump(records: list[dict[str, Any]]) -> str:
     """Records (``Record.to_data()``) as a BibLaTeX file, UTF-8 text."""
-    return "\n".join(entry(r) for r in records)
+    return without_nonchars("\n".join(entry(r) for r in records))
 
 
 def load(stream: IO[str], source: str) -> Iterator[Entry]:

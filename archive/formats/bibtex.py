@@ -32,6 +32,7 @@ from typing import IO, Any
 from . import bibcommon as bc
 from .base import Entry, join_title
 from .bibread import load as _load
+from .latex import without_nonchars
 
 ENTRY_TYPE = {
     "commentary": "techreport", "report": "techreport", "op-ed": "article",
@@ -161,7 +162,7 @@ def entry(data: dict[str, Any]) -> str:
 
 def dump(records: list[dict[str, Any]]) -> str:
     """Records (``Record.to_data()``) as a BibTeX file, UTF-8 text."""
-    return "\n".join(entry(r) for r in records)
+    return without_nonchars("\n".join(entry(r) for r in records))
 
 
 def load(stream: IO[str], source: str) -> Iterator[Entry]:

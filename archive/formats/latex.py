@@ -244,3 +244,14 @@ def decode(text: str) -> str:
     out = _Decoder(text).group(top=True)
     return _WS_RE.sub(" ", out).strip() if ("  " in out or "\n" in out or "\t" in out) \
         else out.strip()
+
+
+# Unicode noncharacters (U+FDD0-U+FDEF, and the last two code points of every plane):
+# biber (Perl) refuses to read a file that holds one, so they are written as U+FFFD
+_NONCHAR_RE = re.compile("[\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)) + "]")
+
+
+def without_nonchars(text: str) -> str:
+    """``text`` with Unicode noncharacters replaced by U+FFFD."""
+    return _NONCHAR_RE.sub("\ufffd", text) if _NONCHAR_RE.search(text) else text
