@@ -35,7 +35,7 @@ import pytest  # noqa: E402
 from tests import oracle  # noqa: E402
 
 #: the share of entries/citations that must equal citeproc-js's, per style and kind
-#: (the issue's target is 0.95; the lead lowers it while the engine improves)
+#: (the issue's target)
 MIN_IDENTICAL = 0.95
 
 REPO = Path(__file__).resolve().parents[1]

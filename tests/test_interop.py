@@ -564,7 +564,7 @@ def test_biber_flags_an_invalid_field_and_passes_a_valid_entry(tmp_path):
         "  publisher"), encoding="utf-8")
     warnings = biber_validate(bad)
     assert any("Field 'inventedfield' invalid in data model" in w for w in warnings), warnings
-    # biber's default data model has no translator for @report (see the lead's notes)
+    # biber's default data model has no translator for @report (README: BibLaTeX)
     assert any("Invalid field 'translator' for entrytype 'report'" in w for w in warnings)
     assert not any(_allowed_biber_warning(w, {"good": HAND_RECORD}) for w in warnings)
 

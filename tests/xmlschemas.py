@@ -5,7 +5,7 @@ a location we have no copy of is an error, never a download (the parsers also re
 network). oai_dc.xsd (which takes the dc namespace from simpledc20021212.xsd) and
 qualifieddc.xsd / dcterms.xsd (which take it from the 2008 dc.xsd) are compiled as separate
 schema sets, as ../shared/schemas/SOURCES.md requires: two schema documents for one
-namespace must never meet. MARC21slim.xsd (schemas/loc/) is here for the MARC helper.
+namespace must never meet. MARC21slim.xsd (schemas/loc/) serves the MARCXML tests.
 
     import xmlschemas  (tests/ is on sys.path under pytest)
     schema = xmlschemas.oai_dc()          # skips the test (or fails in CI) without schemas
