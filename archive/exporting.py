@@ -7,9 +7,6 @@ query (best match first), and handed to the format's module as plain data.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,18 +94,7 @@ def check_output(path: Path) -> None:
 
 def write_output(path: Path, content: str | bytes) -> None:
     """Write the export whole or not at all (a temporary file renamed into place)."""
-    from .store import _fsync_dir
+    from .store import write_atomic
 
     check_output(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    _fsync_dir(path.parent)
+    write_atomic(path, content)

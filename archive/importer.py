@@ -29,7 +29,7 @@ from typing import Any
 from . import duplicates
 from . import formats as _formats
 from .errors import ArchiveError, InvalidRecord
-from .formats.base import Entry
+from .formats.base import Entry, item_label
 from .ids import SLUG_MAX, SLUG_RE
 from .parallel import read_aside
 from .store import Archive
@@ -64,12 +64,7 @@ class ItemReport:
 
     @property
     def label(self) -> str:
-        where = f"item {self.index}"
-        if self.key:
-            where += f" (id {self.key})"
-        if self.line:
-            where += f", line {self.line}"
-        return where
+        return item_label(self.index, self.key, self.line)
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, [])}

@@ -99,12 +99,13 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: Path, text: str, sync: bool = True) -> None:
-    """Write ``text`` to ``path`` whole or not at all."""
+def write_atomic(path: Path, text: str | bytes, sync: bool = True) -> None:
+    """Write ``text`` (UTF-8, lines as given) or bytes to ``path`` whole or not at all."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -37,12 +37,17 @@ class Entry:
 
     @property
     def label(self) -> str:
-        where = f"item {self.index}"
-        if self.key:
-            where += f" (id {self.key})"
-        if self.line:
-            where += f", line {self.line}"
-        return where
+        return item_label(self.index, self.key, self.line)
+
+
+def item_label(index: int, key: str | None, line: int | None) -> str:
+    """How messages name an entry of a file: "item 3 (id tokiwa2022), line 14"."""
+    where = f"item {index}"
+    if key:
+        where += f" (id {key})"
+    if line:
+        where += f", line {line}"
+    return where
 
 
 TITLE_ENDS = ("?", "!", ":", "？", "！", "：")

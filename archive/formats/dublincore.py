@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any, Union
 from urllib.parse import quote
 
@@ -38,6 +37,7 @@ from lxml import etree
 
 from .base import join_title
 from .languages import english_name
+from .shared import display_name, family_name, plain_text
 
 # ------------------------------------------------------------------------ names and constants
 
@@ -172,47 +172,11 @@ zh:chi zu:zul""".split())
 # ------------------------------------------------------------------------ text helpers
 
 _XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_TAG = re.compile(r"<[A-Za-z/!?]")
-_SPACE = re.compile(r"\s+")
 
 
 def xml_text(value: str) -> str:
     """``value`` with every character XML 1.0 cannot hold replaced by U+FFFD."""
     return _XML_BAD.sub("\ufffd", value)
-
-
-class _TextOnly(HTMLParser):
-    """Collects the text of an HTML fragment, leaving out scripts and style sheets."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in ("p", "br", "li", "div"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def plain_text(value: str) -> str:
-    """The text of an abstract: HTML tags removed (as Invenio's DC export does); plain text
-    (no tag in it) is returned as it is, so "A &amp; B" typed by hand stays what it says."""
-    if not _TAG.search(value):
-        return value
-    parser = _TextOnly()
-    parser.feed(value)
-    parser.close()
-    return _SPACE.sub(" ", "".join(parser.parts)).strip()
 
 
 def inverted_name(agent: dict[str, Any]) -> str:
@@ -228,27 +192,6 @@ def inverted_name(agent: dict[str, Any]) -> str:
     if given:
         parts.append(given)
     return ", ".join(parts)
-
-
-def family_name(agent: dict[str, Any]) -> str:
-    """The family name with its particles ("van Beethoven")."""
-    return " ".join(p for p in (agent.get("dropping_particle"),
-                                agent.get("non_dropping_particle"), agent["family"]) if p)
-
-
-def display_name(agent: dict[str, Any]) -> str:
-    """The name as it is written: "Tokiwa Shin" (family first), "Ludwig van Beethoven"."""
-    if "organization" in agent:
-        return agent["organization"]
-    given = agent.get("given")
-    family = family_name(agent)
-    if agent.get("order") == "family-first":
-        name = " ".join(p for p in (family, given) if p)
-    else:
-        name = " ".join(p for p in (given, family) if p)
-    if agent.get("suffix"):
-        name += (", " if agent.get("comma_suffix") else " ") + agent["suffix"]
-    return name
 
 
 def series_statement(data: dict[str, Any]) -> str | None:

@@ -28,10 +28,10 @@ The mapping is column (c) of ../shared/docs/CROSSWALK.md. Choices made here:
 from __future__ import annotations
 
 import json
-import re
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
+
+from .shared import display_name, family_name, plain_text
 
 CONTEXT = "https://schema.org"
 RECORD_BASE = "urn:commentary-archive:record:"  # the same IRIs as the RDF export
@@ -89,59 +89,6 @@ CARRIES = {
     "rights": "license (a URL) or copyrightNotice",
     "files": "encoding MediaObject {name, encodingFormat, contentSize, sha256}",
 }
-
-_TAG = re.compile(r"<[A-Za-z/!?]")
-_SPACE = re.compile(r"\s+")
-
-
-class _TextOnly(HTMLParser):
-    """Collects the text of an HTML fragment, leaving out scripts and style sheets."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag in ("p", "br", "li", "div"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def plain_text(value: str) -> str:
-    """An abstract's text: HTML tags removed when there are any, else the text as it is."""
-    if not _TAG.search(value):
-        return value
-    parser = _TextOnly()
-    parser.feed(value)
-    parser.close()
-    return _SPACE.sub(" ", "".join(parser.parts)).strip()
-
-
-def family_name(agent: dict[str, Any]) -> str:
-    return " ".join(p for p in (agent.get("dropping_particle"),
-                                agent.get("non_dropping_particle"), agent["family"]) if p)
-
-
-def display_name(agent: dict[str, Any]) -> str:
-    """ "Tokiwa Shin" (family first), "Ludwig van Beethoven", "Martin Luther King Jr."."""
-    given = agent.get("given")
-    family = family_name(agent)
-    first, second = (family, given) if agent.get("order") == "family-first" else (given, family)
-    name = " ".join(p for p in (first, second) if p)
-    if agent.get("suffix"):
-        name += (", " if agent.get("comma_suffix") else " ") + agent["suffix"]
-    return name
-
 
 def agent_node(agent: dict[str, Any]) -> dict[str, Any]:
     """A Person (family and given names apart, affiliations) or an Organization."""
