@@ -17,7 +17,6 @@ taken (``new``). An id that appears twice in one file is always an error.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from collections import Counter
@@ -224,8 +223,7 @@ def import_file(archive: Archive, path: str | Path, fmt: str | None = None, *,
              keep_details, staging=None)
         return result
     with archive.lock():
-        staging = archive.state / "staging" / f"import-{os.getpid()}"
-        staging.mkdir(parents=True, exist_ok=True)
+        staging = archive.batch_staging()
         try:
             _run(archive, source, chosen, result, on_duplicate, progress_factory, on_item,
                  keep_details, staging=staging)
@@ -350,26 +348,11 @@ def _one(archive: Archive, entry: Entry, result: ImportResult,
 
 def _commit(archive: Archive, staging: Path, result: ImportResult) -> None:
     """Flush the staged records once, rename them into records/, index them."""
-    from .index import Index
-    from .store import _fsync_dir
-
-    if hasattr(os, "sync"):
-        os.sync()
-    moved: list[Path] = []
-    try:
-        for record_id in result.ids:
-            target = archive.records / record_id
-            if target.exists():
-                raise ArchiveError(archive._taken_message(record_id))
-            os.rename(staging / record_id, target)
-            moved.append(target)
-        _fsync_dir(archive.records)
-    except BaseException:
-        for target in moved:
-            shutil.rmtree(target, ignore_errors=True)
-        raise
     import sqlite3
 
+    from .index import Index
+
+    archive.commit_staged(staging, result.ids)
     index = Index(archive)
     try:
         index.note_written_data(_staged_rows(staging / "index.jsonl"))

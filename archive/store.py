@@ -304,31 +304,46 @@ class Archive:
     def add_many(self, records: list[Record], progress: Any = None) -> None:
         """Write validated records (ids already given), all or none, under the lock."""
         with self.lock():
-            self._add_many(records, progress)
+            staging = self.batch_staging()
+            try:
+                for record in records:
+                    if self.taken(record.id):
+                        raise ArchiveError(self._taken_message(record.id))
+                    self._stage_into(staging, record, record.to_data())
+                    if progress:
+                        progress(1)
+                self.commit_staged(staging, [r.id for r in records])
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
 
-    def _add_many(self, records: list[Record], progress: Any) -> None:
-        batch_sync = hasattr(os, "sync")  # else each staged file is fsynced on its own
-        staged: list[tuple[Record, Path]] = []
+    def batch_staging(self) -> Path:
+        """A new staging folder for a batch of records (to be used under the lock)."""
+        staging = self.state / "staging" / f"batch-{uuid.uuid4().hex[:8]}"
+        staging.mkdir(parents=True)
+        return staging
+
+    def commit_staged(self, staging: Path, ids: list[str]) -> None:
+        """Make a staged batch part of the archive, all or none (under the lock): one flush
+        for the whole batch before anything becomes visible, then a rename per record;
+        what was renamed is taken back if a rename fails."""
+        if hasattr(os, "sync"):
+            os.sync()
+        else:  # each staged file is flushed on its own
+            for record_id in ids:
+                with open(staging / record_id / RECORD_FILE, "rb+") as fh:
+                    os.fsync(fh.fileno())
         moved: list[Path] = []
         try:
-            for record in records:
-                if self.taken(record.id):
-                    raise ArchiveError(self._taken_message(record.id))
-                staged.append((record, self._stage(record, sync=not batch_sync)))
-                if progress:
-                    progress(1)
-            if batch_sync:
-                os.sync()  # one flush for the whole batch, before anything becomes visible
-            for record, folder in staged:
-                target = self.records / record.id
-                os.rename(folder, target)
+            for record_id in ids:
+                if self.taken(record_id):
+                    raise ArchiveError(self._taken_message(record_id))
+                target = self.records / record_id
+                os.rename(staging / record_id, target)
                 moved.append(target)
             _fsync_dir(self.records)
         except BaseException:
             for target in moved:
                 shutil.rmtree(target, ignore_errors=True)
-            for _, folder in staged:
-                shutil.rmtree(folder, ignore_errors=True)
             raise
 
     def save(self, record: Record) -> Record:
