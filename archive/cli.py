@@ -172,11 +172,9 @@ def _note_written(archive: Any, records: list[Any]) -> None:
 
 
 def _existing(archive: Any) -> list[dict[str, Any]]:
-    index = _open_index(archive)
-    try:
-        return [e.data for e in index.entries() if e.data]
-    finally:
-        index.close()
+    from .index import records_data
+
+    return records_data(archive, progress_factory("Indexing records"))
 
 
 # --------------------------------------------------------------------------- init
@@ -253,8 +251,8 @@ def add_cmd(
 
     Prints the new record's id. With a terminal, missing required fields (title,
     byline, issued) are asked for; without one, the command lists what is missing.
-    A likely duplicate (same title, first author and year) is asked about, or
-    refused with --no-duplicates.
+    A likely duplicate (same DOI or web address, or same title, first author and
+    year) is asked about, or refused with --no-duplicates.
 
     \b
     Example:
@@ -299,7 +297,7 @@ def add_cmd(
         raise ArchiveError("the record is not valid; nothing was written", exc.details) from None
     dupes = duplicates.find(record.to_data(), existing)
     if dupes:
-        message = f"likely duplicate of {', '.join(dupes)} (same title, first author and year)"
+        message = duplicates.describe(dupes)
         if no_duplicates:
             raise ArchiveError(message + "; not added (--no-duplicates)")
         if _is_terminal(sys.stdin) and not dry_run:
@@ -349,6 +347,129 @@ def _ask_missing(data: dict[str, Any], missing: list[tuple[str, str]],
                     break
                 err(f"  {field} must not be empty")
     return data
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@command("ingest")
+def ingest_cmd(
+    file: Path = typer.Argument(..., help="The commentary: .txt, .md or .pdf (with a text "
+                                "layer)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Add the record without asking (the "
+                             "draft must have a title, an author and a date)."),
+    edit: bool = typer.Option(False, "--edit", help="Open the draft in $EDITOR before adding."),
+    id: Optional[str] = typer.Option(None, "--id", help="The record id (default: made from "
+                                     "family name, year and title)."),
+    set_: list[str] = typer.Option(
+        [], "--set", help="FIELD=VALUE to give or correct a field of the draft, as for "
+        "`archive edit`: --set issued=2022-06-01 --set original.language=ja."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the draft; write nothing."),
+    allow_duplicate: bool = typer.Option(
+        False, "--allow-duplicate", help="Add the record even when it is a likely duplicate "
+        "(same file, DOI, web address, or title, first author and year)."),
+    max_mb: float = typer.Option(50, "--max-mb", min=0.001, help="Refuse files larger than "
+                                 "this many megabytes."),
+) -> None:
+    """Draft a record from a commentary's own text, and archive the file with it.
+
+    Reads the document (a PDF's text layer), finds what it can (title and subtitle,
+    authors and affiliations, dates, series, the original of a translation, the
+    language), shows the draft with what it could not find, asks for the missing
+    required fields on a terminal, and on confirmation (or --yes) adds the record with
+    the file copied into its folder (media type, size, sha256). Nothing is invented:
+    what the document does not say stays empty.
+
+    \b
+    Examples:
+      archive ingest ../shared/seed/000_f654265583f912ba.txt
+      archive ingest commentary.pdf --yes
+      archive ingest scan.pdf --set title="..." --set issued=2023-03-01 --yes
+    """
+    from . import duplicates, ingesting, yamlio
+
+    archive = _archive()
+    plan = ingesting.plan(archive, file, record_id=id, sets=set_,
+                          max_bytes=int(max_mb * 1024 * 1024))
+    if not plan.document.has_text:
+        err(f"{file}: the PDF has no text layer (a scanned image?); nothing could be read "
+            "from it. Give the fields with --set, or answer the prompts.")
+    _show_draft(plan)
+    interactive = _is_terminal(sys.stdin) and not yes
+    if plan.missing_required() and interactive:
+        plan.data = _ask_missing(plan.data, [(f, "") for f in plan.missing_required()],
+                                 operations_known(archive))
+    if edit:
+        plan.data = _edit_draft(archive, plan)
+    record, dupes = ingesting.check(archive, plan)
+    if dupes:
+        message = duplicates.describe(dupes)
+        if allow_duplicate:
+            err(f"warning: {message}")
+        elif interactive and not dry_run:
+            if not typer.confirm(f"{message}. Add it anyway?", default=False, err=True):
+                raise ArchiveError("not added")
+        else:
+            raise ArchiveError(f"{message}; not added (--allow-duplicate adds it anyway)")
+    if dry_run:
+        typer.echo(yamlio.dump_record(record.to_data()), nl=False)
+        err("dry run: nothing was written")
+        return
+    if not yes:
+        if not _is_terminal(sys.stdin):
+            raise ArchiveError("not added: confirm with --yes when not on a terminal")
+        if not typer.confirm(f"Add {record.id}?", default=True, err=True):
+            raise ArchiveError("not added")
+    record = ingesting.commit(archive, plan)
+    _note_written(archive, [record])
+    archived = record.files[-1]
+    typer.echo(record.id)
+    err(f"Added {archive.record_file(record.id)} with {archived.path} ({archived.media_type}, "
+        f"{archived.bytes} bytes, sha256 {archived.sha256})")
+
+
+def operations_known(archive: Any) -> dict[str, str]:
+    from . import operations
+
+    return operations.known_acronyms(_existing(archive))
+
+
+def _show_draft(plan: Any) -> None:
+    """The draft on stderr: each field found, where it came from, and what is missing."""
+    from . import yamlio
+
+    draft = plan.draft
+    err(f"Draft from {plan.path.name} (layout: {draft.layout}):")
+    text = yamlio.dump_record({k: v for k, v in plan.data.items() if k != "provenance"})
+    for line in text.rstrip("\n").splitlines():
+        err(f"  {line}")
+    for note in draft.notes:
+        err(f"note: {note}")
+    not_found = plan.not_found()
+    if not_found:
+        err("Not found in the document: " + ", ".join(not_found))
+    if plan.given:
+        err("Given on the command line: " + ", ".join(plan.given))
+
+
+def _edit_draft(archive: Any, plan: Any) -> dict[str, Any]:
+    """The draft after the librarian's edits in $EDITOR (validated before it is taken)."""
+    from . import yamlio
+    from .errors import InvalidRecord
+
+    def parse(text: str, where: str) -> dict[str, Any]:
+        data = yamlio.loads(text, where)
+        if not isinstance(data, dict):
+            raise ArchiveError("the draft must be a mapping of fields")
+        try:
+            archive.prepare({**data, "files": [*(data.get("files") or []), plan.file]},
+                            plan.source)
+        except InvalidRecord as exc:
+            raise ArchiveError("the draft is not valid", exc.details) from None
+        return data
+
+    edited = _edit_yaml(yamlio.dump_record(plan.data), "draft", parse)
+    return plan.data if edited is None else edited
 
 
 # --------------------------------------------------------------------------- show
@@ -556,6 +677,16 @@ def edit_cmd(
 
 def _edit_in_editor(record: Any) -> Any:
     """Open the record in $EDITOR until it is valid (or the librarian gives up)."""
+    from . import operations, yamlio
+
+    return _edit_yaml(yamlio.dump_record(record.to_data()), record.id,
+                      lambda text, where: operations.edited_record(text, record.id, where))
+
+
+def _edit_yaml(original: str, name: str, parse: Callable[[str, str], Any]) -> Any:
+    """Open YAML in $EDITOR until ``parse(text, path)`` takes it; None when unchanged.
+
+    Problems are shown and written at the top of the file as ``# error:`` lines."""
     import shlex
     import subprocess
     import tempfile
@@ -563,10 +694,9 @@ def _edit_in_editor(record: Any) -> Any:
     from . import operations, yamlio
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    original = yamlio.dump_record(record.to_data())
     text = original
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{record.id}.yaml"
+        path = Path(tmp) / f"{name}.yaml"
         while True:
             path.write_text(text, encoding="utf-8")
             try:
@@ -581,7 +711,7 @@ def _edit_in_editor(record: Any) -> Any:
             if operations.strip_error_lines(text).strip() == original.strip():
                 return None
             try:
-                return operations.edited_record(text, record.id, str(path))
+                return parse(operations.strip_error_lines(text), str(path))
             except ArchiveError as exc:
                 problems = exc.details or [exc.message]
                 err("The record is not valid:")
@@ -644,7 +774,8 @@ def validate_cmd(
     strict: bool = typer.Option(False, "--strict", help="Warnings (likely duplicates, "
                                 "unlisted files) count as problems too."),
     fixity_only: bool = typer.Option(False, "--fixity-only", help="Only check archived files "
-                                     "(size and sha256)."),
+                                     "(present, size and sha256), with a progress bar; "
+                                     "writes nothing, not even the search index."),
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
 ) -> None:
     """Check the records and their archived files.
@@ -665,7 +796,9 @@ def validate_cmd(
 
     archive = _archive()
     total = len(ids) if ids else len(archive.ids())
-    with progress_factory("Validating")(total) as advance:
+    bar = (progress_factory("Checking archived files", minimum=20) if fixity_only
+           else progress_factory("Validating"))
+    with bar(total) as advance:
         problems = checks.run(archive, ids or None, fixity_only=fixity_only, progress=advance)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
@@ -696,7 +829,8 @@ def import_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", help="Check everything; write nothing."),
     on_duplicate: str = typer.Option(
         "fail", "--on-duplicate", help="An item whose id is taken, or that is a likely "
-        "duplicate (same title, first author and year) of a record or of an earlier item: "
+        "duplicate (same DOI, web address or archived file, or same title, first author and "
+        "year) of a record or of an earlier item: "
         "fail (refuse the import), skip (leave it out), or new (import it as a new record)."),
     encoding: Optional[str] = typer.Option(
         None, "--encoding", help="The file's encoding when it is not UTF-8 (default: found "

@@ -228,10 +228,6 @@ def pairs(records: Iterable[dict[str, Any]]) -> list[tuple[str, str, str]]:
 
 def for_archive(archive: Any) -> Finder:
     """A finder holding every valid record of ``archive`` (read through the search index)."""
-    from .index import open_index
+    from .index import records_data
 
-    index = open_index(archive)
-    try:
-        return Finder(e.data for e in index.entries() if e.data)
-    finally:
-        index.close()
+    return Finder(records_data(archive))

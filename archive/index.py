@@ -21,10 +21,11 @@ from . import textfold
 from .errors import ArchiveError
 from .store import RECORD_FILE, Archive
 
-SCHEMA_VERSION = "3"
-COLUMNS = ("title", "subtitle", "names", "affiliations", "subjects", "abstract", "series")
-# bm25 weights, in the order of COLUMNS
-WEIGHTS = (10.0, 6.0, 8.0, 3.0, 5.0, 1.0, 3.0)
+SCHEMA_VERSION = "4"
+COLUMNS = ("title", "subtitle", "names", "affiliations", "subjects", "abstract", "series",
+           "text")
+# bm25 weights, in the order of COLUMNS; "text" is the text of the archived files
+WEIGHTS = (10.0, 6.0, 8.0, 3.0, 5.0, 1.0, 3.0, 0.5)
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Entry:
     error: str | None
 
 
-def _fts_text(data: dict[str, Any]) -> dict[str, str]:
+def _fts_text(data: dict[str, Any], text: str = "") -> dict[str, str]:
     names, affiliations = [], []
     for key in ("authors", "translators", "editors"):
         for agent in data.get(key, []):
@@ -56,16 +57,33 @@ def _fts_text(data: dict[str, Any]) -> dict[str, str]:
         "abstract": data.get("abstract", ""),
         "series": " ".join(p for p in (data.get("series", ""), data.get("publisher", ""),
                                        data.get("container_title", "")) if p),
+        "text": text,
     }
 
 
-def _load_entry(job: tuple[str, str]) -> tuple[str, dict[str, Any] | None, str | None]:
-    """Read one record for the index: (id, data, None) or (id, None, error)."""
+def _load_entry(job: tuple[str, str]
+                ) -> tuple[str, dict[str, Any] | None, str | None, str]:
+    """Read one record for the index: (id, data, None, text of its archived files) or
+    (id, None, error, "")."""
     root, record_id = job
+    archive = Archive(root)
     try:
-        return record_id, Archive(root).load_folder(record_id).to_data(), None
+        data = archive.load_folder(record_id).to_data()
     except ArchiveError as exc:
-        return record_id, None, str(exc)
+        return record_id, None, str(exc), ""
+    return record_id, data, None, archived_text(archive, record_id, data)
+
+
+def archived_text(archive: Archive, record_id: str, data: dict[str, Any]) -> str:
+    """The text of a record's archived files, for searching (what cannot be read is left
+    out: fixity is ``archive validate``'s job, not the index's)."""
+    if not data.get("files"):
+        return ""
+    from .fulltext import text_of
+
+    folder = archive.records / record_id
+    return "\n".join(text_of(folder / f["path"], f.get("media_type", ""))
+                     for f in data["files"])
 
 
 class Index:
@@ -156,8 +174,8 @@ class Index:
         try:
             for record_id in gone:
                 self._delete(record_id)
-            for record_id, data, error in loaded:
-                self._put(record_id, disk[record_id], data, error)
+            for record_id, data, error, text in loaded:
+                self._put(record_id, disk[record_id], data, error, text)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -170,7 +188,7 @@ class Index:
             self.db.execute("DELETE FROM records WHERE rowid=?", (row[0],))
 
     def _put(self, record_id: str, stamp: tuple[int, int], data: dict[str, Any] | None,
-             error: str | None) -> None:
+             error: str | None, text: str = "") -> None:
         self._delete(record_id)
         cur = self.db.execute(
             "INSERT INTO records(id, mtime_ns, size, data, error) VALUES(?,?,?,?,?)",
@@ -178,10 +196,10 @@ class Index:
              json.dumps(data, ensure_ascii=False) if data else None, error),
         )
         if data:
-            text = _fts_text(data)
+            columns = _fts_text(data, text)
             self.db.execute(
                 f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES(?{', ?' * len(COLUMNS)})",
-                (cur.lastrowid, *(textfold.letters(text[c]) for c in COLUMNS)),
+                (cur.lastrowid, *(textfold.letters(columns[c]) for c in COLUMNS)),
             )
 
     def note_written(self, records: list[Any]) -> None:
@@ -194,7 +212,8 @@ class Index:
         try:
             for record_id, data in rows:
                 st = os.stat(self.archive.records / record_id / RECORD_FILE)
-                self._put(record_id, (st.st_mtime_ns, st.st_size), data, None)
+                self._put(record_id, (st.st_mtime_ns, st.st_size), data, None,
+                          archived_text(self.archive, record_id, data))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -264,3 +283,13 @@ def open_index(archive: Archive, progress_factory: Callable[[int], Any] | None =
         index.close()
         raise
     return index
+
+
+def records_data(archive: Archive, progress_factory: Callable[[int], Any] | None = None
+                 ) -> list[dict[str, Any]]:
+    """Every valid record of the archive as plain data, from the index brought up to date."""
+    index = open_index(archive, progress_factory)
+    try:
+        return [e.data for e in index.entries() if e.data]
+    finally:
+        index.close()
