@@ -7,7 +7,6 @@ are reported and do not, unless ``--strict``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,10 +15,9 @@ from typing import Any
 
 from . import duplicates
 from .errors import ArchiveError
+from .files import hash_file
 from .model import SLUG_RE, Record
 from .store import RECORD_FILE, Archive
-
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -36,16 +34,6 @@ class Problem:
         field = f" {self.field}:" if self.field else ""
         tag = "" if self.severity == "error" else f" ({self.severity})"
         return f"{where}:{field} {self.problem}{tag}"
-
-
-def sha256_of(path: Path) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
 
 
 def _rel(archive: Archive, path: Path) -> str:
@@ -91,7 +79,7 @@ def check_files(archive: Archive, record: Record, folder_id: str | None = None) 
             problems.append(Problem(rel, "archived file is missing", field=f"files[{i}]",
                                     record=record.id))
             continue
-        size, digest = sha256_of(path)
+        size, digest = hash_file(path)
         if size != f.bytes:
             problems.append(Problem(rel, f"size is {size} bytes, the record says {f.bytes} "
                                     "(changed or truncated)", field=f"files[{i}].bytes",
@@ -173,11 +161,10 @@ def _duplicate_problems(archive: Archive, checked: dict[str, dict[str, Any]],
         finally:
             index.close()
     problems = []
-    for a, b in duplicates.pairs(pool.values()):
+    for a, b, reason in duplicates.pairs(pool.values()):
         if wanted is not None and a not in wanted and b not in wanted:
             continue
         problems.append(Problem(
             _rel(archive, archive.records / a / RECORD_FILE),
-            f"likely duplicate of {b} (same title, first author and year)",
-            record=a, severity="warning"))
+            f"likely duplicate of {b} ({reason})", record=a, severity="warning"))
     return problems

@@ -8,7 +8,8 @@ when one is not, the staging is removed and the report names each bad entry by
 position, key and line. Nothing in ``records/`` changes until the end.
 
 Duplicates (``on_duplicate``): an entry whose id is already taken, or that is a likely
-duplicate of a record (same title, first author and year: :mod:`archive.duplicates`)
+duplicate of a record (same DOI or web address, or same title, first author and year:
+:mod:`archive.duplicates`)
 or of an earlier entry, is refused with the whole import (``fail``, the default), left
 out and reported (``skip``), or imported as a new record, with a new id where its id is
 taken (``new``). An id that appears twice in one file is always an error.
@@ -169,24 +170,6 @@ def detect_format(source: TextSource) -> tuple[_formats.Format, str | None]:
 # --------------------------------------------------------------------------- import
 
 
-def _existing_keys(archive: Archive) -> dict[tuple[str, str, str], list[tuple[str, Any]]]:
-    """The likely-duplicate keys of the records there are (from the search index)."""
-    from .index import open_index
-
-    index = open_index(archive)
-    try:
-        entries = index.entries()
-    finally:
-        index.close()
-    seen: dict[tuple[str, str, str], list[tuple[str, Any]]] = {}
-    for e in entries:
-        if e.data:
-            k = duplicates.key(e.data)
-            if k:
-                seen.setdefault(k[:3], []).append((e.id, k))
-    return seen
-
-
 def _no_progress(total: int) -> Any:
     import contextlib
 
@@ -237,7 +220,7 @@ def _run(archive: Archive, source: TextSource, chosen: _formats.Format, result: 
          on_duplicate: str, progress_factory: Callable[[int], Any] | None,
          on_item: Callable[[ItemReport], None] | None, keep_details: bool,
          staging: Path | None) -> None:
-    seen = _existing_keys(archive)
+    seen = duplicates.for_archive(archive)
     existing_ids = archive.used_ids()  # records/ and deleted/, read once
     reserved: set[str] = set()
     provenance = f"import {source.path.name}"
@@ -278,7 +261,7 @@ def _run(archive: Archive, source: TextSource, chosen: _formats.Format, result: 
 
 
 def _one(archive: Archive, entry: Entry, result: ImportResult,
-         seen: dict[tuple[str, str, str], list[tuple[str, Any]]], existing_ids: set[str],
+         seen: duplicates.Finder, existing_ids: set[str],
          reserved: set[str], on_duplicate: str, provenance: str, staging: Path | None,
          out: Any) -> ItemReport:
     report = ItemReport(index=entry.index, line=entry.line, key=entry.key,
@@ -312,22 +295,19 @@ def _one(archive: Archive, entry: Entry, result: ImportResult,
     if record is not None:
         report.id = record.id
         record_data = record.to_data()
-        k = duplicates.key(record_data)
-        if k:
-            dups = [i for i, other in seen.get(k[:3], []) if duplicates.same(k, other)]
-            if dups:
-                report.duplicates = dups
-                if on_duplicate == "fail":
-                    report.errors.append(
-                        f"likely duplicate of {', '.join(dups)} (same title, first author "
-                        "and year); --on-duplicate skip leaves such items out, "
-                        "--on-duplicate new imports them anyway")
-                elif on_duplicate == "skip":
-                    report.status = "skipped"
-                    report.notes.append(f"likely duplicate of {', '.join(dups)}; left out "
-                                        "(--on-duplicate skip)")
-            if not report.errors and report.status != "skipped":
-                seen.setdefault(k[:3], []).append((record.id, k))
+        dups = seen.find(record_data)
+        if dups:
+            report.duplicates = [m.id for m in dups]
+            if on_duplicate == "fail":
+                report.errors.append(
+                    f"{duplicates.describe(dups)}; --on-duplicate skip leaves such items "
+                    "out, --on-duplicate new imports them anyway")
+            elif on_duplicate == "skip":
+                report.status = "skipped"
+                report.notes.append(f"{duplicates.describe(dups)}; left out "
+                                    "(--on-duplicate skip)")
+        if not report.errors and report.status != "skipped":
+            seen.add(record_data)
         if not report.errors and report.status != "skipped":
             reserved.add(record.id)
             if staging is not None:

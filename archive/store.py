@@ -18,7 +18,7 @@ import datetime as _dt
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -231,13 +231,23 @@ class Archive:
             for leftover in staging.iterdir():
                 shutil.rmtree(leftover, ignore_errors=True)
 
-    def _stage(self, record: Record, sync: bool) -> Path:
+    def _stage(self, record: Record, sync: bool,
+               files: Sequence[tuple[Path, str]] = ()) -> Path:
+        """A staging folder holding the record and copies of ``files`` (source, sha256)."""
+        from .files import copy_verified
+
         staging = self.state / "staging"
         if not staging.is_dir():
             staging.mkdir(parents=True)
         folder = staging / f"{record.id}.{uuid.uuid4().hex[:8]}"
         folder.mkdir()
-        write_atomic(folder / RECORD_FILE, yamlio.dump_record(record.to_data()), sync=sync)
+        try:
+            for (src, digest), entry in zip(files, record.files[-len(files):] if files else []):
+                copy_verified(src, folder / entry.path, digest)
+            write_atomic(folder / RECORD_FILE, yamlio.dump_record(record.to_data()), sync=sync)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         return folder
 
     def _stage_into(self, staging: Path, record: Record, data: dict[str, Any]) -> None:
@@ -280,13 +290,34 @@ class Archive:
         data["provenance"] = prov
         return validate_record(data)
 
-    def add(self, data: dict[str, Any], source: str = "archive add") -> Record:
-        """Add one record; the id is generated when ``data`` has none."""
+    def add(self, data: dict[str, Any], source: str = "archive add",
+            files: Sequence[Path | str | tuple[Path, dict[str, Any]]] = ()) -> Record:
+        """Add one record; the id is generated when ``data`` has none.
+
+        ``files`` are archived in the record's folder: each is described (media type,
+        size, sha256) in the record's ``files`` and copied, the copy checked against it.
+        A file may come as (path, entry) with the entry already made by
+        :func:`archive.files.file_entry`: the copy must then match that entry's sha256.
+        """
+        from .files import file_entry, unique_names
+
+        data = dict(data)
+        pairs = [f if isinstance(f, tuple) else (Path(f), None) for f in files]
+        paths = [Path(p) for p, _ in pairs]
+        if paths:
+            listed = list(data.get("files") or [])
+            taken = {f.get("path") for f in listed if isinstance(f, dict)}
+            entries = [{**made, "path": name} if made else file_entry(p, name)
+                       for (p, made), name in zip(pairs, unique_names(paths, taken))]
+            data["files"] = listed + entries
+            sources = [(p, e["sha256"]) for p, e in zip(paths, entries)]
+        else:
+            sources = []
         with self.lock():
             record = self.prepare(data, source)
             if self.taken(record.id):
                 raise ArchiveError(self._taken_message(record.id))
-            folder = self._stage(record, sync=True)
+            folder = self._stage(record, sync=True, files=sources)
             try:
                 os.rename(folder, self.records / record.id)
             except BaseException:
