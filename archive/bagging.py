@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from . import duplicates, yamlio
-from .checks import Problem, check_files, check_record_file, sha256_of
+from .checks import Problem, check_files, check_record_file
 from .errors import ArchiveError, NotFound
+from .files import hash_file
 from .ids import SLUG_MAX, SLUG_RE
 from .store import RECORD_FILE, TOMBSTONE_FILE, Archive, check_id
 
@@ -247,7 +248,7 @@ def make(archive: Archive, out: str | os.PathLike[str], ids: Iterable[str] = (),
                     notes.append(f"{p.file}: {p.problem}; bagged as it is (a removed record)")
                 elif p.severity == "error":
                     problems.append(p)
-                elif "not listed" in p.problem:
+                elif "not listed" in p.problem and not p.file.endswith(TOMBSTONE_FILE):
                     notes.append(f"{p.file}: not listed in its record.yaml (files:); bagged "
                                  "all the same")
     if problems:
@@ -383,8 +384,8 @@ def validate_bag(path: Path, processes: int | None = None) -> Any:
     if not path.is_dir():
         raise ArchiveError(f"{path}: not a folder")
     if not is_bag(path):
-        raise BagRefused(f"{path}: a folder without bagit.txt, so not a bag; give a bag made "
-                         "by archive bag, or a file to import")
+        raise BagRefused(f"{path}: is a folder, not a file, and not a bag either (no "
+                         "bagit.txt); give a file to import, or a bag made by archive bag")
     with _quiet_bagit() as bagit:
         try:
             bag = bagit.Bag(str(path))
@@ -420,9 +421,12 @@ def _refusal(path: Path, bag: Any, exc: Any, bagit: Any) -> BagRefused:
     for d in details:
         full = path / d.path
         if isinstance(d, bagit.ChecksumMismatch):
-            same_file = mismatched.pop(str(d.path), [])
+            # one line per file, sha256 first (bagit's order of algorithms varies)
+            same_file = sorted(mismatched.pop(str(d.path), []),
+                               key=lambda m: (m.algorithm != "sha256", m.algorithm))
             if not same_file:
-                continue  # said with the file's first checksum
+                continue
+            d = same_file[0]
             which = "manifest" if str(d.path).startswith("data") else "tagmanifest"
             also = [m.algorithm for m in same_file[1:]]
             lines.append(f"{full}: {d.algorithm} is {d.found}, the bag's "
@@ -491,46 +495,6 @@ class RestoreResult:
     warnings: list[str] = field(default_factory=list)  # likely duplicates imported anyway
 
 
-class _KeyFinder:
-    """Likely duplicates by title, first author and year (duplicates.key/same), with the
-    Finder interface; used until duplicates.Finder is in this branch."""
-
-    @dataclass
-    class Match:
-        id: str
-        reason: str
-
-    def __init__(self, records: Iterable[dict[str, Any]] = ()) -> None:
-        self.seen: dict[tuple[str, str, str], list[tuple[str, Any]]] = {}
-        for data in records:
-            self.add(data)
-
-    def add(self, data: dict[str, Any]) -> None:
-        k = duplicates.key(data)
-        if k:
-            self.seen.setdefault(k[:3], []).append((data.get("id"), k))
-
-    def find(self, data: dict[str, Any]) -> list[Any]:
-        k = duplicates.key(data)
-        if not k:
-            return []
-        return [self.Match(i, "same title, first author and year")
-                for i, other in self.seen.get(k[:3], [])
-                if i != data.get("id") and duplicates.same(k, other)]
-
-
-def _finder(archive: Archive) -> Any:
-    if hasattr(duplicates, "for_archive"):
-        return duplicates.for_archive(archive)
-    from .index import open_index
-
-    index = open_index(archive)
-    try:
-        return _KeyFinder(e.data for e in index.entries() if e.data)
-    finally:
-        index.close()
-
-
 def _read_payload(bag: Path) -> tuple[list[_Item], list[str]]:
     """The bag's records and removed records, checked (each record.yaml valid, ids that are
     slugs, no links); returns (items, problems)."""
@@ -596,7 +560,7 @@ def _plan(archive: Archive, bag: Path, items: list[_Item], on_duplicate: str,
     imported, under which id; returns (items to import, problems)."""
     used = archive.used_ids()
     bag_ids = {i.bag_id for i in items if i.kind == "record"}
-    finder = _finder(archive)
+    finder = duplicates.for_archive(archive)
     reserved: set[str] = set()
     keep: list[_Item] = []
     problems: list[str] = []
@@ -606,8 +570,7 @@ def _plan(archive: Archive, bag: Path, items: list[_Item], on_duplicate: str,
         if item.kind == "removed":
             if taken:
                 if on_duplicate == "fail":
-                    problems.append(f"{item.src}: {_taken(archive, item.bag_id)}; "
-                                    "--on-duplicate skip leaves it out")
+                    problems.append(f"{item.src}: {_taken(archive, item.bag_id)}")
                 else:
                     result.skipped.append(f"{item.src}: a removed record whose id "
                                           f"{item.bag_id!r} is taken; left out")
@@ -618,9 +581,7 @@ def _plan(archive: Archive, bag: Path, items: list[_Item], on_duplicate: str,
         assert item.data is not None
         if taken:
             if on_duplicate == "fail":
-                problems.append(f"{where}: {_taken(archive, item.bag_id)}; --on-duplicate "
-                                "skip leaves such records out, --on-duplicate new gives "
-                                "them new ids")
+                problems.append(f"{where}: {_taken(archive, item.bag_id)}")
                 continue
             if on_duplicate == "skip":
                 result.skipped.append(f"{where}: id {item.bag_id!r} already exists; left out "
@@ -632,11 +593,9 @@ def _plan(archive: Archive, bag: Path, items: list[_Item], on_duplicate: str,
             result.renamed[item.bag_id] = item.id
         matches = finder.find(item.data)
         if matches:
-            said = "; ".join(f"{m.id} ({m.reason})" for m in matches)
+            said = ", ".join(str(m) for m in matches)
             if on_duplicate == "fail":
-                problems.append(f"{where}: likely duplicate of {said}; --on-duplicate skip "
-                                "leaves such records out, --on-duplicate new imports them "
-                                "anyway")
+                problems.append(f"{where}: likely duplicate of {said}")
                 continue
             if on_duplicate == "skip":
                 result.skipped.append(f"{where}: likely duplicate of {said}; left out "
@@ -677,7 +636,7 @@ def _transfer(item: _Item, dest: Path | None, advance: Callable[[int], Any]) -> 
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             size, digest = _copy(path, dest / rel, advance)
         else:
-            size, digest = sha256_of(path)
+            size, digest = hash_file(path)
             advance(size)
         if rel not in listed or item.data is None:
             continue
@@ -718,10 +677,15 @@ def restore(archive: Archive, path: str | os.PathLike[str], *, dry_run: bool = F
     return result
 
 
-def _problems(bag: Path, problems: list[str]) -> BagRefused:
+DUPLICATE_HINT = ("--on-duplicate skip leaves such records out; --on-duplicate new imports "
+                  "them, with new ids where their ids are taken")
+
+
+def _problems(bag: Path, problems: list[str], hint: str = "") -> BagRefused:
+    hint = f" ({hint})" if hint else ""
     if len(problems) == 1:
-        return BagRefused(f"{problems[0]}; nothing was imported from {bag}")
-    return BagRefused(f"{bag}: {len(problems)} problems; nothing was imported", problems)
+        return BagRefused(f"{problems[0]}; nothing was imported from {bag}{hint}")
+    return BagRefused(f"{bag}: {len(problems)} problems; nothing was imported{hint}", problems)
 
 
 def _restore(archive: Archive, bag: Path, items: list[_Item], on_duplicate: str,
@@ -729,7 +693,7 @@ def _restore(archive: Archive, bag: Path, items: list[_Item], on_duplicate: str,
              staging: Path | None) -> None:
     keep, problems = _plan(archive, bag, items, on_duplicate, result)
     if problems:
-        raise _problems(bag, problems)
+        raise _problems(bag, problems, DUPLICATE_HINT)
     total = sum(f.stat().st_size for item in keep for f in _files_in(item.src))
     with (progress_factory or _no_progress)(total) as advance:
         for item in keep:
