@@ -529,8 +529,18 @@ def _read_payload(bag: Path) -> tuple[list[_Item], list[str]]:
                 continue
             path = entry / RECORD_FILE
             if kind == "removed":
-                if not (entry / TOMBSTONE_FILE).is_file():
+                tomb_path = entry / TOMBSTONE_FILE
+                if not tomb_path.is_file():
                     problems.append(f"{entry}: a removed record without {TOMBSTONE_FILE}")
+                    continue
+                try:
+                    tomb = yamlio.loads(yamlio.read_text(tomb_path), str(tomb_path))
+                except ArchiveError as exc:
+                    problems.append(exc.message)
+                    continue
+                if not isinstance(tomb, dict) or tomb.get("id") != entry.name:
+                    problems.append(f"{tomb_path}: its id is not {entry.name!r}, the folder's "
+                                    "name")
                     continue
                 data = None
                 with contextlib.suppress(ArchiveError):

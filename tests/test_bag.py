@@ -409,6 +409,10 @@ def test_a_folder_whose_name_is_not_the_id_is_refused(cli, bag, target, tmp_path
         "../ota-2021-maritime-order/note.md"), "a link or special file"),
     (lambda p: shutil.rmtree(p / "records") or shutil.rmtree(p / "deleted"),
      "holds no records/"),
+    (lambda p: (p / "deleted" / "smith-2019-withdrawn" / "tombstone.yaml").write_text(
+        "id: someone-else\n"), "tombstone.yaml: its id is not 'smith-2019-withdrawn'"),
+    (lambda p: (p / "deleted" / "smith-2019-withdrawn" / "tombstone.yaml").unlink(),
+     "a removed record without tombstone.yaml"),
 ])
 def test_a_bag_not_made_by_archive_bag_is_refused(cli, bag, target, tmp_path, change, message):
     made = rebag(bag, tmp_path, change)
@@ -478,3 +482,21 @@ def test_a_likely_duplicate_under_another_id_is_refused(cli, bag, target):
     assert res.exit_code == 0, res.stderr
     assert "tokiwa-2022-do-not-be-disturbed" not in res.stdout.split()
     assert len(res.stdout.split()) == 2
+
+
+def test_the_help_examples_run(cli, seed_root, target, tmp_path, monkeypatch):
+    from tests.test_cli import _help_examples
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    examples = _help_examples(cli, "bag")
+    assert len(examples) == 2
+    for argv in examples:
+        res = cli(seed_root, *argv)
+        assert res.exit_code == 0, (argv, res.stderr)
+        bagit.Bag(argv[1]).validate()
+    (restore,) = [a for a in _help_examples(cli, "import") if "commentaries" in a[1]]
+    res = cli(target, *restore)
+    assert res.exit_code == 0, res.stderr
+    assert res.stdout.split() == ["tokiwa-2022-do-not-be-disturbed"]
