@@ -822,7 +822,8 @@ def validate_cmd(
 
 @command("import")
 def import_cmd(
-    file: Path = typer.Argument(..., help="The file to import."),
+    file: Path = typer.Argument(..., help="The file to import, or a bag folder made by "
+                               "archive bag."),
     format: Optional[str] = typer.Option(
         None, "--format", help="bibtex, biblatex, ris, csl-json, yaml or json (default: from "
         "the file's suffix, and its content where the suffix is ambiguous)."),
@@ -849,15 +850,29 @@ def import_cmd(
     Fields with no place in a record are reported as dropped (see --verbose or
     --report). The file is read as a stream, so large files keep memory flat.
 
+    A bag folder (made by `archive bag`) is validated with bagit first: a file
+    missing, added or changed by one byte, and nothing is imported. Its records
+    (and removed records) are then restored with their archived files, each
+    checked against its sha256.
+
     \b
     Examples:
       archive import library.bib --dry-run
       archive import zotero-export.ris --on-duplicate skip
       archive import items.json --format csl-json --report import-report.jsonl
+      archive import ../commentaries-2024-06 --dry-run
     """
     from . import importer
 
     archive = _archive()
+    if file.is_dir():
+        not_for_bags = [name for name, given in (("--format", format), ("--encoding", encoding),
+                                                 ("--report", report)) if given is not None]
+        if not_for_bags:
+            raise ArchiveError(f"{file}: a folder (a bag); {', '.join(not_for_bags)} "
+                               "apply only to a file import")
+        _import_bag(archive, file, dry_run, on_duplicate)
+        return
     report_fh = None
     if report is not None:
         from .exporting import check_output
@@ -892,6 +907,30 @@ def import_cmd(
         err(f"Imported {len(result.ids)} record(s) from {file} ({result.format}){skipped}")
 
 
+def _import_bag(archive: Any, bag: Path, dry_run: bool, on_duplicate: str) -> None:
+    from . import bagging
+
+    result = bagging.restore(archive, bag, dry_run=dry_run, on_duplicate=on_duplicate,
+                             progress_factory=progress_factory(
+                                 "Restoring from " + bag.name, minimum=1 << 26, unit="bytes"))
+    for old, new in result.renamed.items():
+        err(f"note: {old}: the id is taken; imported as {new}")
+    for line in result.warnings:
+        err(f"warning: {line}")
+    for line in result.skipped:
+        err(f"skipped: {line}")
+    for record_id in result.ids:
+        typer.echo(record_id)
+    removed = f" and {len(result.removed)} removed record(s)" if result.removed else ""
+    skipped = f"; {len(result.skipped)} skipped" if result.skipped else ""
+    if dry_run:
+        err(f"dry run: the bag {bag} is valid; {len(result.ids)} record(s){removed} would be "
+            f"imported{skipped}; nothing was written")
+    else:
+        err(f"Imported {len(result.ids)} record(s){removed} from the bag {bag} (checksums "
+            f"verified){skipped}")
+
+
 def _import_notes(result: Any, verbose: bool) -> None:
     """What the import noticed, on stderr: the encoding guess, duplicates, skipped items,
     and (with --verbose) every note and dropped field."""
@@ -916,6 +955,57 @@ def _import_notes(result: Any, verbose: bool) -> None:
         if result.notes:
             parts.append(f"{result.notes} mapping note(s)")
         err("; ".join(parts) + "; see them item by item with --verbose or --report FILE")
+
+
+# --------------------------------------------------------------------------- bag
+
+
+@command("bag")
+def bag_cmd(
+    out: Path = typer.Argument(..., metavar="OUT", help="The bag's folder (must not exist, "
+                               "or be empty)."),
+    ids: list[str] = typer.Argument(None, metavar="[ID]...", help="The records to bag."),
+    all_records: bool = typer.Option(False, "--all", help="Bag every record, and the removed "
+                                     "records with their tombstones."),
+    source_organization: Optional[str] = typer.Option(
+        None, "--source-organization", help="Who holds the archive, for bag-info.txt "
+        "(default: the publisher, when every record bagged has the same one)."),
+    contact_name: Optional[str] = typer.Option(None, "--contact-name",
+                                               help="A contact person, for bag-info.txt."),
+    contact_email: Optional[str] = typer.Option(None, "--contact-email",
+                                                help="A contact e-mail, for bag-info.txt."),
+) -> None:
+    """Write records, their archived files and exports as a BagIt bag.
+
+    The bag holds data/records/<id>/ (record.yaml and archived files, as in the
+    archive), data/exports/ (records.json CSL-JSON, records.oai_dc.xml, records.bib)
+    and, with --all, data/deleted/<id>/ (removed records and their tombstones), with
+    sha256 and sha512 manifests and bag-info.txt. Every record is validated and every
+    archived file checked against its sha256 first: one failure and nothing is written.
+    The bag is made in a hidden folder beside OUT and renamed to OUT when whole.
+    Restore it with `archive import OUT`.
+
+    \b
+    Examples:
+      archive bag ../commentaries-2024-06 --all --source-organization "GFJ Library"
+      archive bag one-record tokiwa-2022-do-not-be-disturbed
+    """
+    from . import bagging
+
+    archive = _archive()
+    result = bagging.make(
+        archive, out, ids or [], all_records=all_records,
+        source_organization=source_organization, contact_name=contact_name,
+        contact_email=contact_email, check_progress=progress_factory("Checking records"),
+        copy_progress=progress_factory("Copying into the bag", minimum=1 << 26, unit="bytes"))
+    for line in result.notes:
+        err(f"note: {line}")
+    typer.echo(str(result.path))
+    removed = (f" and {len(result.tombstones)} removed record(s)" if result.tombstones
+               else "")
+    err(f"Bagged {len(result.records)} record(s){removed} with {result.files} archived "
+        f"file(s) into {result.path} ({bagging.human_size(result.payload_bytes)}; sha256 "
+        "and sha512 manifests)")
 
 
 # --------------------------------------------------------------------------- export
