@@ -1,0 +1,30 @@
+"""Drafting a record from the commentary itself (text, Markdown or PDF).
+
+``read_document`` reads the file (or refuses it with a message naming it);
+``draft`` reads the record's fields from it, by layout: the GFJ Commentary layout
+(gfj.py) gives nearly every field; any other document (generic.py) gives what it
+states plainly. What is not found is listed as missing, never guessed.
+"""
+
+from __future__ import annotations
+
+from .base import Draft, text_lines
+from .document import MAX_BYTES, Document, read_document
+from .generic import draft_generic
+from .gfj import draft_gfj, is_gfj
+
+__all__ = ["MAX_BYTES", "Document", "Draft", "draft", "read_document"]
+
+
+def draft(doc: Document, known: dict[str, str] | None = None) -> Draft:
+    """A draft record from ``doc``; ``known`` maps acronyms to organizations' full names."""
+    if not doc.has_text or not doc.text.strip():
+        out = Draft({}, layout="generic", missing=["title", "authors", "issued", "language"])
+        out.notes.append(f"{doc.path}: no text to read the fields from")
+        return out
+    if is_gfj(text_lines(doc)):
+        out = draft_gfj(doc, known)
+    else:
+        out = draft_generic(doc, known)
+    out.notes[:0] = doc.notes
+    return out
