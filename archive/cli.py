@@ -404,7 +404,7 @@ def ingest_cmd(
     record, dupes = ingesting.check(archive, plan)
     if dupes:
         message = duplicates.describe(dupes)
-        if allow_duplicate:
+        if allow_duplicate or dry_run:
             err(f"warning: {message}")
         elif interactive and not dry_run:
             if not typer.confirm(f"{message}. Add it anyway?", default=False, err=True):
@@ -440,7 +440,10 @@ def _show_draft(plan: Any) -> None:
 
     draft = plan.draft
     err(f"Draft from {plan.path.name} (layout: {draft.layout}):")
-    text = yamlio.dump_record({k: v for k, v in plan.data.items() if k != "provenance"})
+    from .ingesting import ordered
+
+    text = yamlio.dump_record(ordered({k: v for k, v in plan.data.items()
+                                       if k != "provenance"}))
     for line in text.rstrip("\n").splitlines():
         err(f"  {line}")
     for note in draft.notes:
@@ -468,7 +471,9 @@ def _edit_draft(archive: Any, plan: Any) -> dict[str, Any]:
             raise ArchiveError("the draft is not valid", exc.details) from None
         return data
 
-    edited = _edit_yaml(yamlio.dump_record(plan.data), "draft", parse)
+    from .ingesting import ordered
+
+    edited = _edit_yaml(yamlio.dump_record(ordered(plan.data)), "draft", parse)
     return plan.data if edited is None else edited
 
 

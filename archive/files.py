@@ -52,7 +52,7 @@ def safe_name(name: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    stem = re.sub(r"[^\w.-]+", "-", stem, flags=re.ASCII).strip(".-_") or "file"
+    stem = re.sub(r"[^\w.-]+", "-", stem).strip(".-_") or "file"
     suffix = re.sub(r"[^\w]+", "", suffix, flags=re.ASCII).lower()
     out = f"{stem}.{suffix}" if suffix else stem
     if out in RESERVED:

@@ -56,6 +56,21 @@ def _get(data: dict[str, Any], dotted: str) -> Any:
     return node
 
 
+def ordered(data: dict[str, Any]) -> dict[str, Any]:
+    """The draft's fields in the order of a record.yaml (for showing it)."""
+    from .model import Original
+
+    def by(fields: Iterable[str], d: dict[str, Any]) -> dict[str, Any]:
+        order = list(fields)
+        return {**{k: d[k] for k in order if k in d},
+                **{k: v for k, v in d.items() if k not in order}}
+
+    out = by(Record.model_fields, data)
+    if isinstance(out.get("original"), dict):
+        out["original"] = by(Original.model_fields, out["original"])
+    return out
+
+
 def plan(archive: Archive, path: str | Path, *, record_id: str | None = None,
          sets: Iterable[str] = (), max_bytes: int = MAX_BYTES) -> Plan:
     """Read ``path`` and draft its record; ``sets`` (FIELD=VALUE) and ``record_id``

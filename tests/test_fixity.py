@@ -13,7 +13,6 @@ import pytest
 from archive.errors import ArchiveError
 from archive.files import copy_verified, file_entry, safe_name
 from archive.store import Archive
-
 from tests.conftest import assert_no_traceback
 
 BODY = "The government of Russia announced a “suspension” of peace treaty talks.\n" * 40
