@@ -273,3 +273,74 @@ def test_the_installed_command_ingests(tmp_path):
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == SEED_ID
     assert Path(root, "records", SEED_ID, SEED_TEXT.name).is_file()
+
+
+# --------------------------------------------------------------------------- PDFs
+
+
+def _commentary():
+    from tests.pdfs import Author, Commentary
+
+    return Commentary(
+        title="Japan and the Philippines should deepen their maritime cooperation now",
+        subtitle="Beyond the coast guards: a framework for the South China Sea",
+        issued="2024-09-17", original_issued="2024-08-30",
+        authors=[Author("Hosoya", "Yuichi", [("Director", "GFJ"),
+                                            ("Professor", "Keio University")])])
+
+
+def test_a_gfj_pdf_is_ingested_with_its_text_layer(cli, empty_root, tmp_path):
+    pytest.importorskip("reportlab")
+    from tests.pdfs import gfj_pdf
+
+    c = _commentary()
+    path = gfj_pdf(tmp_path / "GFJ Commentary 2024-09.pdf", c)
+    res = ingest(cli, empty_root, path, "--yes")
+    assert res.exit_code == 0, res.stderr
+    data = show(cli, empty_root, res.stdout.strip())
+    assert (data["title"], data["subtitle"]) == (c.title, c.subtitle)
+    assert (data["issued"], data["original"]["issued"]) == ("2024-09-17", "2024-08-30")
+    [author] = data["authors"]
+    assert (author["family"], author["given"]) == ("Hosoya", "Yuichi")
+    assert [(a["role"], a["organization"]) for a in author["affiliations"]] == [
+        ("Director", "The Global Forum of Japan (GFJ)"), ("Professor", "Keio University")]
+    [f] = data["files"]
+    assert f["media_type"] == "application/pdf" and f["path"] == "GFJ-Commentary-2024-09.pdf"
+    assert f["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    # words of the PDF's body are searchable
+    body_word = sorted(set(c.body[0].split()), key=len)[-1].strip(".,;:“”")
+    hits = cli(empty_root, "search", body_word, "--json").json
+    assert [h["id"] for h in hits] == [data["id"]]
+
+
+def test_a_pdf_without_a_text_layer_is_said_to_be_one(cli, empty_root, tmp_path):
+    pytest.importorskip("reportlab")
+    from tests.pdfs import image_only_pdf
+
+    path = image_only_pdf(tmp_path / "scan.pdf")
+    res = ingest(cli, empty_root, path, "--yes")
+    assert res.exit_code == 1
+    assert "has no text layer" in res.stderr and "could not find title, authors, issued" in \
+        res.stderr
+    assert list((empty_root / "records").iterdir()) == []
+    res = ingest(cli, empty_root, path, "--yes", "--set", "title=A scanned commentary",
+                 "--set", "issued=2020-02", "--set", "authors=[{family: Ota, given: Ken}]")
+    assert res.exit_code == 0, res.stderr
+    data = show(cli, empty_root, res.stdout.strip())
+    assert data["files"][0]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("maker,message", [("encrypted_pdf", "encrypted"),
+                                           ("truncated_pdf", "PDF")])
+def test_unreadable_pdfs_are_refused(cli, empty_root, tmp_path, maker, message):
+    pytest.importorskip("reportlab")
+    from tests import pdfs
+
+    if maker == "truncated_pdf":
+        good = pdfs.gfj_pdf(tmp_path / "good.pdf", _commentary())
+        path = pdfs.truncated_pdf(tmp_path / "bad.pdf", good)
+    else:
+        path = pdfs.encrypted_pdf(tmp_path / "bad.pdf")
+    res = ingest(cli, empty_root, path, "--yes")
+    assert res.exit_code == 1 and str(path) in res.stderr and message in res.stderr
+    assert list((empty_root / "records").iterdir()) == []
