@@ -271,6 +271,12 @@ def _one(archive: Archive, entry: Entry, result: ImportResult,
         result.dropped[d.split(":", 1)[0].strip()] += 1
     result.notes += len(report.notes)
     data = entry.data
+    if data and isinstance(data.get("files"), list) and data["files"]:
+        report.notes.append(
+            f"files: lists {len(data['files'])} archived file(s) that a record file does not "
+            "hold; `archive validate` reports them missing until they are put in the "
+            "record's folder (a bag, `archive bag`, moves records with their files)")
+        result.notes += 1
     if not report.errors:
         wanted = data.get("id")
         if isinstance(wanted, str) and SLUG_RE.match(wanted) and len(wanted) <= SLUG_MAX:

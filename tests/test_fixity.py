@@ -141,3 +141,16 @@ def test_fixity_only_shows_a_progress_bar_on_a_terminal(empty_root, tmp_path):
     child.close()
     assert child.exitstatus == 0, out
     assert "Checking archived files" in out and "ok: 30 records (archived files only)" in out
+
+
+def test_a_record_file_listing_archived_files_imports_with_a_note(cli, empty_root, tmp_path):
+    record, _ = _add(empty_root, tmp_path)
+    out = tmp_path / "records.yaml"
+    assert cli(empty_root, "export", "--all", "-o", str(out)).exit_code == 0
+    other = tmp_path / "other"
+    assert cli(None, "init", str(other)).exit_code == 0
+    res = cli(other, "import", str(out), "--verbose")
+    assert res.exit_code == 0, res.stderr
+    assert "lists 1 archived file(s) that a record file does not hold" in res.stderr
+    res = cli(other, "validate")
+    assert res.exit_code == 1 and "archived file is missing" in res.stdout
