@@ -361,12 +361,11 @@ def _stage_and_bag(archive: Archive, stage: Path, out: Path, record_ids: list[st
         info["Bag-Software-Agent"] = (f"commentary-archive {__version__} "
                                       f"(bagit.py {bagit.VERSION})")
         try:
-            bagit.make_bag(str(stage), bag_info=dict(info), checksums=list(CHECKSUMS),
-                           processes=_processes(payload))
+            made = bagit.make_bag(str(stage), bag_info=dict(info), checksums=list(CHECKSUMS),
+                                  processes=_processes(payload)).info
         except (bagit.BagError, RuntimeError) as exc:
             raise BagRefused(f"{out}: the bag could not be made: {exc}; nothing was "
                              "bagged") from None
-        made = bagit.Bag(str(stage)).info
     return BagResult(out, record_ids, removed_ids, archived, payload,
                      {k: str(v) for k, v in made.items()}, notes)
 
@@ -398,9 +397,9 @@ def validate_bag(path: Path, processes: int | None = None) -> Any:
                              "into the bag; fetch them first (archive import does not "
                              "download); nothing was imported")
         if processes is None:
-            payload = sum(f.stat().st_size for f in _files_in(path / "data")) \
-                if (path / "data").is_dir() else 0
-            processes = _processes(payload)
+            # the size the bag declares (Payload-Oxum: bytes.files) is enough to choose
+            oxum = str(bag.info.get("Payload-Oxum", "")).partition(".")[0]
+            processes = _processes(int(oxum) if oxum.isdigit() else 0)
         try:
             bag.validate(processes=processes)
         except bagit.BagValidationError as exc:
