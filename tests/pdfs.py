@@ -28,6 +28,12 @@ BODY = [
     "Our partners in Europe and North America have already drawn their own conclusions. "
     "They will watch closely whether Tokyo keeps to the line it has taken since the spring, "
     "and whether it is ready to bear the costs that such a line may bring.",
+    "Officials in Japan and China, in Tokyo, Beijing and Washington, as well as in Europe, "
+    "Korea, India and "
+    "Taiwan, have watched how Russia wages its war in Ukraine and how NATO and ASEAN "
+    "respond to the Kremlin. Japan and China read the same events in different ways, and "
+    "the United States weighs its commitments in the Indo-Pacific, from the Pacific Islands to "
+    "the Korean Peninsula.",
     "In the end, the question is not whether talks resume but on what terms they would "
     "resume. That is a question for the public as much as for the diplomats, and it "
     "deserves a debate that is informed by the facts rather than by wishful thinking.",
@@ -104,7 +110,8 @@ def gfj_text(c: Commentary, *, width: int = 50, style: str = "seed") -> str:
 
     seed: every heading line followed by a blank line, paragraphs each on one line;
     wrapped: no blank lines at all, paragraphs wrapped at twice the heading's width;
-    parts: blank lines only between the parts (title, subtitle, paragraphs), wrapped.
+    parts: blank lines only between the parts (title, subtitle, paragraphs), wrapped;
+    double: a blank line after every line, paragraphs wrapped too.
     """
     def wrap(text: str, w: int) -> list[str]:
         return textwrap.wrap(text, w, break_long_words=False, break_on_hyphens=False)
@@ -121,6 +128,11 @@ def gfj_text(c: Commentary, *, width: int = 50, style: str = "seed") -> str:
             out += [p, ""]
         return "\n".join(out)
     body_width = width * 2
+    if style == "double":  # every line followed by a blank line, paragraphs wrapped too
+        out = ["GFJ Commentary", c.date_line, *title, *subtitle, ""]
+        for p in paragraphs:
+            out += wrap(p, body_width)
+        return "\n\n".join(out) + "\n"
     if style == "wrapped":
         out = ["GFJ Commentary", c.date_line, *title, *subtitle]
         for p in paragraphs:

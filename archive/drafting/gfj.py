@@ -53,7 +53,12 @@ HEADER_LINES = 6
 
 
 def is_gfj(lines: list[Line]) -> bool:
-    return any(SERIES_RE.match(x.text) for x in lines[:HEADER_LINES])
+    """A series line 'GFJ Commentary' at the top, or a closing note naming GFJ's e-Forum."""
+    if any(SERIES_RE.match(x.text) for x in lines[:HEADER_LINES]):
+        return True
+    note = closing_note(lines[-40:])
+    return bool(note and re.search(r"Giron[- ]?Hyakushutsu|\bof\s+GFJ\b|Global Forum of Japan",
+                                   note))
 
 
 def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
@@ -65,7 +70,10 @@ def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
 
     start = _header(lines, out)
     data["publisher"] = PUBLISHER
-    found["publisher"] = f"{data['series']} (the layout of The Global Forum of Japan)"
+    found["publisher"] = "the layout of The Global Forum of Japan's commentaries"
+    if "series" not in data:
+        notes.append("no series line ('GFJ Commentary') at the top: the layout was "
+                     "recognized by its closing note")
 
     end = heading.body_start(lines, start)
     head = lines[start:end]
@@ -75,7 +83,7 @@ def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
         if when:
             head.remove(line)
             _set_issued(out, when, line.text)
-    _title(head, out, heading.WordUse(" ".join(x.text for x in lines[end:])))
+    _title(head, out, heading.Body(lines[end:]))
 
     note = closing_note(lines)
     if note:
@@ -100,8 +108,10 @@ def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
 
 def _header(lines: list[Line], out: Draft) -> int:
     """Read the series and date lines at the top; return where the heading starts."""
+    top = min(len(lines), HEADER_LINES + 2)
+    series_at = next((k for k in range(top) if SERIES_RE.match(lines[k].text)), None)
     i = 0
-    while i < min(len(lines), HEADER_LINES + 2):
+    while i < top:
         text = lines[i].text
         m = SERIES_RE.match(text)
         if m and "series" not in out.data:
@@ -111,11 +121,11 @@ def _header(lines: list[Line], out: Draft) -> int:
                 out.data["series_number"] = m.group("number")
                 out.found["series_number"] = text
             rest = m.group("rest").strip()
-            if rest:
-                when = datetext.date_line(rest)
-                if when is None:
-                    break  # the series line goes on with something else: leave it
+            when = datetext.date_line(rest) if rest else None
+            if when:
                 _set_issued(out, when, text)
+            elif rest:
+                out.notes.append(f"the series line goes on with {rest!r}: not used")
             i += 1
             continue
         when = datetext.date_line(text)
@@ -126,7 +136,7 @@ def _header(lines: list[Line], out: Draft) -> int:
         if _BOILERPLATE.match(text) or _PAGE_NUMBER.match(text):
             i += 1
             continue
-        if "series" in out.data:
+        if series_at is None or i > series_at:
             break
         i += 1  # something above the series line (a logo's text): not the title
     return i
@@ -144,11 +154,11 @@ def _set_issued(out: Draft, when: tuple[str | None, str], text: str) -> None:
     out.found["issued"] = text
 
 
-def _title(head: list[Line], out: Draft, usage: heading.WordUse) -> None:
+def _title(head: list[Line], out: Draft, body: heading.Body) -> None:
     if not head:
         out.notes.append("no title found between the date and the body")
         return
-    title_lines, subtitle_lines, how = heading.split_heading(head, usage)
+    title_lines, subtitle_lines, how = heading.split_heading(head, body)
     title = heading.join_lines([x.text for x in title_lines])
     subtitle = heading.join_lines([x.text for x in subtitle_lines])
     if subtitle and title.endswith(":"):
@@ -159,6 +169,14 @@ def _title(head: list[Line], out: Draft, usage: heading.WordUse) -> None:
     if subtitle:
         out.data["subtitle"] = subtitle
         out.found["subtitle"] = " | ".join(x.text for x in subtitle_lines)
+    if len(head) > 1 and not subtitle:
+        doubtful = [head[i + 1].text for i in range(len(head) - 1)
+                    if heading.first_letter(head[i + 1].text).isupper()
+                    and heading.boundary_score(head, i, body) > -3]
+        if doubtful:
+            where = " or at ".join(repr(x) for x in doubtful[:3])
+            out.notes.append(f"the lines were read as one title; if a subtitle begins at "
+                             f"{where}, split them")
     if len(head) > 1:
         out.notes.append(f"title{' and subtitle' if subtitle else ''} put together from "
                          f"{len(head)} lines (split by {how}): check them")
@@ -377,7 +395,8 @@ def split_authors(text: str) -> list[str]:
     role's (``Taro Yamada``), followed by an affiliation or in a list of names alone.
     """
     text = re.sub(r"\s+", " ", text).strip()
-    capitals = _has_capitals(re.split(r",|\s+/\s+", text, maxsplit=1)[0])
+    capitals = _has_capitals(re.split(r",|\s+/\s+|\s+and\s+|;\s+|\s+&\s+", text,
+                                      maxsplit=1)[0])
     parts = re.split(r"(,?\s+and\s+|;\s+|\s+&\s+)", text)
     bylines = [parts[0]]
     for sep, piece in zip(parts[1::2], parts[2::2]):
