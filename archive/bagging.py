@@ -35,7 +35,7 @@ from .checks import Problem, check_files, check_record_file
 from .errors import ArchiveError, NotFound
 from .files import hash_file
 from .ids import SLUG_MAX, SLUG_RE
-from .store import RECORD_FILE, TOMBSTONE_FILE, Archive, check_id
+from .store import RECORD_FILE, TOMBSTONE_FILE, Archive, _fsync_dir, check_id
 
 CHECKSUMS = ["sha256", "sha512"]
 #: format name -> file name in data/exports/
@@ -73,15 +73,6 @@ def _quiet_bagit() -> Iterator[Any]:
 @contextlib.contextmanager
 def _no_progress(total: int) -> Iterator[Callable[[int], None]]:
     yield lambda n: None
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _sync() -> None:
@@ -602,16 +593,14 @@ def _plan(archive: Archive, bag: Path, items: list[_Item], on_duplicate: str,
             result.renamed[item.bag_id] = item.id
         matches = finder.find(item.data)
         if matches:
-            said = ", ".join(str(m) for m in matches)
+            said = duplicates.describe(matches)
             if on_duplicate == "fail":
-                problems.append(f"{where}: likely duplicate of {said}")
+                problems.append(f"{where}: {said}")
                 continue
             if on_duplicate == "skip":
-                result.skipped.append(f"{where}: likely duplicate of {said}; left out "
-                                      "(--on-duplicate skip)")
+                result.skipped.append(f"{where}: {said}; left out (--on-duplicate skip)")
                 continue
-            result.warnings.append(f"{where}: likely duplicate of {said}; imported as "
-                                   f"{item.id}")
+            result.warnings.append(f"{where}: {said}; imported as {item.id}")
         finder.add(item.data)
         reserved.add(item.id)
         keep.append(item)

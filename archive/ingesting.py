@@ -15,6 +15,7 @@ from typing import Any
 
 from . import duplicates, operations
 from .drafting import MAX_BYTES, Document, Draft, draft, read_document
+from .drafting.base import get
 from .errors import ArchiveError, InvalidRecord
 from .files import file_entry
 from .index import records_data
@@ -44,16 +45,7 @@ class Plan:
 
     def not_found(self) -> list[str]:
         """What the draft could not find and nobody gave since."""
-        return [f for f in self.draft.missing if _get(self.data, f) in (None, "", [])]
-
-
-def _get(data: dict[str, Any], dotted: str) -> Any:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
+        return [f for f in self.draft.missing if get(self.data, f) in (None, "", [])]
 
 
 def ordered(data: dict[str, Any]) -> dict[str, Any]:
