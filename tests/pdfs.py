@@ -28,6 +28,12 @@ BODY = [
     "Our partners in Europe and North America have already drawn their own conclusions. "
     "They will watch closely whether Tokyo keeps to the line it has taken since the spring, "
     "and whether it is ready to bear the costs that such a line may bring.",
+    "Officials in Japan and China, in Tokyo, Beijing and Washington, as well as in Europe, "
+    "Korea, India and "
+    "Taiwan, have watched how Russia wages its war in Ukraine and how NATO and ASEAN "
+    "respond to the Kremlin. Japan and China read the same events in different ways, and "
+    "the United States weighs its commitments in the Indo-Pacific, from the Pacific Islands to "
+    "the Korean Peninsula.",
     "In the end, the question is not whether talks resume but on what terms they would "
     "resume. That is a question for the public as much as for the diplomats, and it "
     "deserves a debate that is informed by the facts rather than by wishful thinking.",

@@ -20,7 +20,7 @@ def draft(doc: Document, known: dict[str, str] | None = None) -> Draft:
     """A draft record from ``doc``; ``known`` maps acronyms to organizations' full names."""
     if not doc.has_text or not doc.text.strip():
         out = Draft({}, layout="generic", missing=["title", "authors", "issued", "language"])
-        out.notes.append(f"{doc.path}: no text to read the fields from")
+        out.notes.extend(doc.notes or [f"{doc.path}: no text to read the fields from"])
         return out
     if is_gfj(text_lines(doc)):
         out = draft_gfj(doc, known)

@@ -72,7 +72,7 @@ def _spacing_gaps(lines: list[Line], heights: list[float | None]) -> None:
         space, size = spacing(k), lines[k].size
         if space is None or not size:
             continue
-        if space > 1.35 * usual.get(size, 1.2 * size):
+        if space > 1.15 * usual.get(size, 1.2 * size):
             lines[k].gap = 1
 
 

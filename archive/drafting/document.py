@@ -54,9 +54,13 @@ class Document:
         return self.text.split("\n")
 
 
-def megabytes(n: int) -> str:
-    mb = n / (1024 * 1024)
-    return f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.1f} MB"
+def human_size(n: int) -> str:
+    """61.2 MB, 50 MB, 3.5 KB, 900 bytes."""
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= size:
+            value = n / size
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def _size(path: Path) -> int:
@@ -93,8 +97,8 @@ def read_document(path: Path | str, max_bytes: int = MAX_BYTES) -> Document:
     if size == 0:
         raise ArchiveError(f"{path}: the file is empty")
     if size > max_bytes:
-        raise ArchiveError(f"{path}: the file is {megabytes(size)}; the limit is "
-                           f"{megabytes(max_bytes)}")
+        raise ArchiveError(f"{path}: the file is {human_size(size)}; the limit is "
+                           f"{human_size(max_bytes)}")
     if media_type == "application/pdf":
         return _read_pdf(path)
     return _read_text(path, media_type)

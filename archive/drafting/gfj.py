@@ -75,7 +75,7 @@ def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
         if when:
             head.remove(line)
             _set_issued(out, when, line.text)
-    _title(head, out, heading.WordUse(" ".join(x.text for x in lines[end:])))
+    _title(head, out, heading.Body(lines[end:]))
 
     note = closing_note(lines)
     if note:
@@ -144,11 +144,11 @@ def _set_issued(out: Draft, when: tuple[str | None, str], text: str) -> None:
     out.found["issued"] = text
 
 
-def _title(head: list[Line], out: Draft, usage: heading.WordUse) -> None:
+def _title(head: list[Line], out: Draft, body: heading.Body) -> None:
     if not head:
         out.notes.append("no title found between the date and the body")
         return
-    title_lines, subtitle_lines, how = heading.split_heading(head, usage)
+    title_lines, subtitle_lines, how = heading.split_heading(head, body)
     title = heading.join_lines([x.text for x in title_lines])
     subtitle = heading.join_lines([x.text for x in subtitle_lines])
     if subtitle and title.endswith(":"):
@@ -159,6 +159,14 @@ def _title(head: list[Line], out: Draft, usage: heading.WordUse) -> None:
     if subtitle:
         out.data["subtitle"] = subtitle
         out.found["subtitle"] = " | ".join(x.text for x in subtitle_lines)
+    if len(head) > 1 and not subtitle:
+        doubtful = [head[i + 1].text for i in range(len(head) - 1)
+                    if heading.first_letter(head[i + 1].text).isupper()
+                    and heading.boundary_score(head, i, body) > -3]
+        if doubtful:
+            where = " or at ".join(repr(x) for x in doubtful[:3])
+            out.notes.append(f"the lines were read as one title; if a subtitle begins at "
+                             f"{where}, split them")
     if len(head) > 1:
         out.notes.append(f"title{' and subtitle' if subtitle else ''} put together from "
                          f"{len(head)} lines (split by {how}): check them")
@@ -377,7 +385,8 @@ def split_authors(text: str) -> list[str]:
     role's (``Taro Yamada``), followed by an affiliation or in a list of names alone.
     """
     text = re.sub(r"\s+", " ", text).strip()
-    capitals = _has_capitals(re.split(r",|\s+/\s+", text, maxsplit=1)[0])
+    capitals = _has_capitals(re.split(r",|\s+/\s+|\s+and\s+|;\s+|\s+&\s+", text,
+                                      maxsplit=1)[0])
     parts = re.split(r"(,?\s+and\s+|;\s+|\s+&\s+)", text)
     bylines = [parts[0]]
     for sep, piece in zip(parts[1::2], parts[2::2]):

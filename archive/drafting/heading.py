@@ -36,6 +36,8 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "no", "vol"
                  "e.g", "i.e", "cf", "fig", "approx", "dept", "univ", "mt", "ft"}
 _SENTENCE_END = re.compile(r"(?P<word>[\w.]+)\.[”’\"')\]]*(?:\s+[“‘\"'(]?[A-Z]|\s*$)")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
+_PUNCT = "“”\"'‘’()[],;:"
+MIN_WIDTH = 36  # characters a heading line holds at least (big type on a page ~ 40-55)
 LONG_LINE = 150  # a whole paragraph on one line: body text
 MAX_HEADING = 10  # lines
 
@@ -137,21 +139,40 @@ def _fallback(lines: list[Line], start: int, j: int, stop: int) -> int:
 # --------------------------------------------------------------------------- splitting
 
 
-class WordUse:
-    """How the body writes each word: in lowercase (a common word: "Ideal" opening a
-    line is then a new part) or capitalized inside sentences (a name: "China")."""
+class Body:
+    """What the body tells about the heading above it.
 
-    def __init__(self, text: str = "") -> None:
+    How the body writes each word: in lowercase (a common word: "Ideal" opening a line is
+    then a new part) or capitalized inside sentences (a name: "China"); which words it
+    writes together ("United States"); and whether blank lines separate paragraphs (then
+    a blank line inside the heading separates the title from the subtitle) or come after
+    every line (then they say nothing).
+    """
+
+    def __init__(self, lines: list[Line] | None = None) -> None:
+        lines = lines or []
+        # plain text says nothing of the page: a heading line held at least MIN_WIDTH
+        # characters; in a PDF, type sizes and widths vary too much to assume any
+        self.min_width = MIN_WIDTH if not any(x.size for x in lines) else 0
+        self.text = " ".join(x.text for x in lines)
         self.lower: set[str] = set()
         self.names: set[str] = set()
         previous = "."
-        for m in re.finditer(r"[^\W\d_][\w’'-]*|[.!?:;]", text):
+        for m in re.finditer(r"[^\W\d_][\w’'-]*|[.!?:;]", self.text):
             word = m.group(0)
             if word[0].islower():
                 self.lower.add(word)
             elif word[0].isupper() and previous not in ".!?:;":
                 self.names.add(word)
             previous = word if word in ".!?:;" else "w"
+        gaps = [x.gap for x in lines[1:]]
+        self.blank_lines_mark_parts = (len(gaps) >= 4 and any(gaps)
+                                       and gaps.count(0) >= 0.3 * len(gaps))
+
+    def joined(self, before: str, after: str) -> bool:
+        """The body writes these two words together (``United States``)."""
+        pair = before.strip(_PUNCT) + " " + after.strip(_PUNCT)
+        return len(pair) > 3 and re.search(rf"\b{re.escape(pair)}\b", self.text) is not None
 
     def kind(self, word: str) -> str:
         """'common', 'name' or 'unknown' for a capitalized word."""
@@ -163,7 +184,7 @@ class WordUse:
         return "unknown"
 
 
-def split_heading(heading: list[Line], usage: WordUse | None = None
+def split_heading(heading: list[Line], body: Body | None = None
                   ) -> tuple[list[Line], list[Line], str]:
     """(title lines, subtitle lines, how the split was decided)."""
     if len(heading) <= 1:
@@ -175,10 +196,10 @@ def split_heading(heading: list[Line], usage: WordUse | None = None
             first = runs[0]
             rest = [x for run in runs[1:] for x in run]
             return first, rest, "font size"
-    usage = usage or WordUse()
-    scores = [boundary_score(heading, i, usage) for i in range(len(heading) - 1)]
+    body = body or Body()
+    scores = [boundary_score(heading, i, body) for i in range(len(heading) - 1)]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
-    if scores[best] < 1:
+    if scores[best] <= 0:
         return heading, [], "the lines read as one title"
     return heading[: best + 1], heading[best + 1:], "line breaks and wording"
 
@@ -215,10 +236,10 @@ def _sentence_case(heading: list[Line]) -> bool:
     return capitalized < 0.6 * len(words)
 
 
-def boundary_score(heading: list[Line], i: int, usage: WordUse | None = None) -> float:
+def boundary_score(heading: list[Line], i: int, body: Body | None = None) -> float:
     """How much the break after ``heading[i]`` looks like the end of the title
     (positive) rather than a line wrapped inside it (negative)."""
-    usage = usage or WordUse()
+    body = body or Body()
     prev, nxt = heading[i].text.rstrip(), heading[i + 1].text
     score = 0.0
     word = _first_word(nxt)
@@ -232,7 +253,10 @@ def boundary_score(heading: list[Line], i: int, usage: WordUse | None = None) ->
         elif bare in FUNCTION_WORDS:
             score += 3  # "The", "How", "A" opening a line of a sentence-case title
         else:
-            score += {"common": 2.0, "name": 0.0, "unknown": 1.0}[usage.kind(word)]
+            # a word the body writes in lowercase opens a new part; a name the body writes
+            # capitalized may continue the title; a word the body does not use: most often
+            # a subtitle's first word (the title's names are the body's subject)
+            score += {"common": 2.0, "name": -1.0, "unknown": 2.0}[body.kind(word)]
     if prev.endswith(":"):
         score += 4
     elif prev.endswith(("?", "!")):
@@ -252,16 +276,27 @@ def boundary_score(heading: list[Line], i: int, usage: WordUse | None = None) ->
         score -= 3
     # wrapped lines break where the next word does not fit; a break where it would have
     # fitted ends a part
-    widest = max(len(x.text) for x in heading)
+    widest = max(body.min_width, *(len(x.text) for x in heading))
     fit = len(prev) + 1 + len(word)
     if fit <= 0.9 * widest:
         score += 3
     elif fit > widest and any(_continues(heading, k) for k in range(len(heading) - 1)):
         score -= 1.5
-    # more blank lines here than between the heading's other lines
+    # a name the body writes as two words, broken between the lines (United / States)
+    prev_words = prev.split()
+    if prev_words and word and first_letter(prev_words[-1]).isupper() and letter.isupper() \
+            and body.joined(prev_words[-1], word):
+        score -= 4
+    # a subtitle of one or two words is rare; a title's last word or two wrapped is not
+    if sum(len(x.text.split()) for x in heading[i + 1:]) <= 2:
+        score -= 2
+    # more blank lines here than between the heading's other lines; or, where blank
+    # lines separate the body's paragraphs, a blank line here
     gaps = [x.gap for x in heading[1:]]
     if max(gaps) > min(gaps):
         score += 3 if heading[i + 1].gap == max(gaps) else -1
+    elif body.blank_lines_mark_parts:
+        score += 3 if heading[i + 1].gap else -1
     return score
 
 
