@@ -448,6 +448,19 @@ def test_gfj_without_a_closing_note(tmp_path):
     assert any("no closing note" in n for n in result.notes)
 
 
+def test_gfj_known_by_its_closing_note_alone(tmp_path):
+    """A PDF whose 'GFJ Commentary' is a logo (no text): the note still tells the layout;
+    the series, not printed, is missing."""
+    c = CASES["two authors"]
+    text = gfj_text(c).replace("GFJ Commentary\n", "", 1)
+    result = draft(read_document(write(tmp_path, "c.txt", text)))
+    assert result.layout == "gfj"
+    assert "series" not in result.data and result.missing == ["series"]
+    assert result.data["title"] == c.title and result.data["subtitle"] == c.subtitle
+    assert result.data["issued"] == c.issued
+    assert list(result.data)[:4] == ["type", "title", "subtitle", "language"]  # record order
+
+
 def test_gfj_impossible_date_is_left_out(tmp_path):
     text = gfj_with_note(CASES["two authors"].note).replace("June 1, 2022", "February 30, 2022")
     result = draft(read_document(write(tmp_path, "c.txt", text)))

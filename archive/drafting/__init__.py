@@ -8,6 +8,9 @@ states plainly. What is not found is listed as missing, never guessed.
 
 from __future__ import annotations
 
+from typing import Any
+
+from ..model import Original, Record
 from .base import Draft, text_lines
 from .document import MAX_BYTES, Document, read_document
 from .generic import draft_generic
@@ -27,4 +30,16 @@ def draft(doc: Document, known: dict[str, str] | None = None) -> Draft:
     else:
         out = draft_generic(doc, known)
     out.notes[:0] = doc.notes
+    out.data = _in_record_order(out.data)
+    return out
+
+
+def _in_record_order(data: dict[str, Any]) -> dict[str, Any]:
+    """Fields in the order record.yaml writes them (for showing the draft)."""
+    order = {name: i for i, name in enumerate(Record.model_fields)}
+    out = dict(sorted(data.items(), key=lambda kv: order.get(kv[0], len(order))))
+    if isinstance(out.get("original"), dict):
+        inner = {name: i for i, name in enumerate(Original.model_fields)}
+        out["original"] = dict(sorted(out["original"].items(),
+                                      key=lambda kv: inner.get(kv[0], len(inner))))
     return out

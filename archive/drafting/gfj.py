@@ -53,7 +53,12 @@ HEADER_LINES = 6
 
 
 def is_gfj(lines: list[Line]) -> bool:
-    return any(SERIES_RE.match(x.text) for x in lines[:HEADER_LINES])
+    """A series line 'GFJ Commentary' at the top, or a closing note naming GFJ's e-Forum."""
+    if any(SERIES_RE.match(x.text) for x in lines[:HEADER_LINES]):
+        return True
+    note = closing_note(lines[-40:])
+    return bool(note and re.search(r"Giron[- ]?Hyakushutsu|\bof\s+GFJ\b|Global Forum of Japan",
+                                   note))
 
 
 def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
@@ -65,7 +70,10 @@ def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
 
     start = _header(lines, out)
     data["publisher"] = PUBLISHER
-    found["publisher"] = f"{data['series']} (the layout of The Global Forum of Japan)"
+    found["publisher"] = "the layout of The Global Forum of Japan's commentaries"
+    if "series" not in data:
+        notes.append("no series line ('GFJ Commentary') at the top: the layout was "
+                     "recognized by its closing note")
 
     end = heading.body_start(lines, start)
     head = lines[start:end]
@@ -100,8 +108,10 @@ def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
 
 def _header(lines: list[Line], out: Draft) -> int:
     """Read the series and date lines at the top; return where the heading starts."""
+    top = min(len(lines), HEADER_LINES + 2)
+    series_at = next((k for k in range(top) if SERIES_RE.match(lines[k].text)), None)
     i = 0
-    while i < min(len(lines), HEADER_LINES + 2):
+    while i < top:
         text = lines[i].text
         m = SERIES_RE.match(text)
         if m and "series" not in out.data:
@@ -111,11 +121,11 @@ def _header(lines: list[Line], out: Draft) -> int:
                 out.data["series_number"] = m.group("number")
                 out.found["series_number"] = text
             rest = m.group("rest").strip()
-            if rest:
-                when = datetext.date_line(rest)
-                if when is None:
-                    break  # the series line goes on with something else: leave it
+            when = datetext.date_line(rest) if rest else None
+            if when:
                 _set_issued(out, when, text)
+            elif rest:
+                out.notes.append(f"the series line goes on with {rest!r}: not used")
             i += 1
             continue
         when = datetext.date_line(text)
@@ -126,7 +136,7 @@ def _header(lines: list[Line], out: Draft) -> int:
         if _BOILERPLATE.match(text) or _PAGE_NUMBER.match(text):
             i += 1
             continue
-        if "series" in out.data:
+        if series_at is None or i > series_at:
             break
         i += 1  # something above the series line (a logo's text): not the title
     return i
