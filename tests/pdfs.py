@@ -110,7 +110,8 @@ def gfj_text(c: Commentary, *, width: int = 50, style: str = "seed") -> str:
 
     seed: every heading line followed by a blank line, paragraphs each on one line;
     wrapped: no blank lines at all, paragraphs wrapped at twice the heading's width;
-    parts: blank lines only between the parts (title, subtitle, paragraphs), wrapped.
+    parts: blank lines only between the parts (title, subtitle, paragraphs), wrapped;
+    double: a blank line after every line, paragraphs wrapped too.
     """
     def wrap(text: str, w: int) -> list[str]:
         return textwrap.wrap(text, w, break_long_words=False, break_on_hyphens=False)
@@ -127,6 +128,11 @@ def gfj_text(c: Commentary, *, width: int = 50, style: str = "seed") -> str:
             out += [p, ""]
         return "\n".join(out)
     body_width = width * 2
+    if style == "double":  # every line followed by a blank line, paragraphs wrapped too
+        out = ["GFJ Commentary", c.date_line, *title, *subtitle, ""]
+        for p in paragraphs:
+            out += wrap(p, body_width)
+        return "\n\n".join(out) + "\n"
     if style == "wrapped":
         out = ["GFJ Commentary", c.date_line, *title, *subtitle]
         for p in paragraphs:

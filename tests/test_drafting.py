@@ -223,7 +223,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("style", ["seed", "wrapped", "parts"])
+@pytest.mark.parametrize("style", ["seed", "wrapped", "parts", "double"])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_texts_made_here(tmp_path, name, style):
     c = CASES[name]
@@ -321,7 +321,7 @@ def undecidable(c: Commentary, width: int, style: str) -> bool:
 
 @HYP
 @given(c=commentaries(), width=st.integers(40, 70),
-       style=st.sampled_from(["seed", "wrapped", "parts"]))
+       style=st.sampled_from(["seed", "wrapped", "parts", "double"]))
 def test_generated_texts_round_trip(tmp_path, c, width, style):
     path = write(tmp_path, "c.txt", gfj_text(c, width=width, style=style))
     check_text(draft(read_document(path)), c, width, style)

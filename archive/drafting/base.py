@@ -63,16 +63,23 @@ def _spacing_gaps(lines: list[Line], heights: list[float | None]) -> None:
             return None  # another page, or already after a blank line
         return above - here
 
-    usual: dict[float, float] = {}
+    seen: dict[float, list[float]] = {}
     for k in range(1, len(lines)):
         space, size = spacing(k), lines[k].size
         if space and space > 0 and size and lines[k - 1].size == size:
-            usual[size] = min(usual.get(size, space), space)
+            seen.setdefault(size, []).append(space)
+    # line spacing in proportion to the type size, from sizes seen often enough to tell
+    ratios = [min(v) / s for s, v in seen.items() if len(v) >= 3]
+    ratio = min(ratios) if ratios else 1.2
+    usual: dict[float, float] = {}
+    for size, spaces in seen.items():
+        # a size seen once (a title and its subtitle) may have been seen across a gap
+        usual[size] = min(spaces) if len(spaces) > 1 else min(spaces[0], ratio * size)
     for k in range(1, len(lines)):
         space, size = spacing(k), lines[k].size
         if space is None or not size:
             continue
-        if space > 1.15 * usual.get(size, 1.2 * size):
+        if space > 1.15 * usual.get(size, ratio * size):
             lines[k].gap = 1
 
 

@@ -104,18 +104,23 @@ def body_start(lines: list[Line], start: int) -> int:
             j += 1
         # ...unless a subtitle in the body's size follows (short lines before any sentence)
     stop = min(n, j + MAX_HEADING)
+    # blank lines after every line (as some extractions give) say nothing of paragraphs
+    after = [x.gap for x in lines[start + 1:]]
+    spaced = bool(after) and sum(1 for g in after if g) >= 0.9 * len(after)
     for k in range(j, stop):
         text = lines[k].text
         if len(text) > LONG_LINE:
             return k
         if has_sentence_end(text) and len(text) >= min(60, 0.6 * width):
-            return _paragraph_start(lines, k, j, width)
+            return _paragraph_start(lines, k, j, width, spaced)
     return _fallback(lines, start, j, stop)
 
 
-def _paragraph_start(lines: list[Line], k: int, low: int, width: float) -> int:
+def _paragraph_start(lines: list[Line], k: int, low: int, width: float,
+                     spaced: bool = False) -> int:
     """Back from line ``k`` (which holds the body's first sentence) to its paragraph's start."""
-    while (k - 1 >= low and lines[k].gap == 0 and len(lines[k - 1].text) >= 0.7 * width
+    while (k - 1 >= low and (lines[k].gap == 0 or spaced)
+           and len(lines[k - 1].text) >= 0.7 * width
            and same_size(lines[k - 1].size, lines[k].size)
            and not lines[k - 1].text.rstrip().endswith((":", "?", "!"))):
         k -= 1
