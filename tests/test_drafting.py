@@ -244,6 +244,43 @@ def test_pdfs_made_here(tmp_path, name, engine):
         check(draft(doc), c)
 
 
+HEADINGS = [  # titles of the kind GFJ publishes (written here), with and without subtitles
+    ("Japan’s defense buildup must be matched by diplomacy", "A balanced approach to China"),
+    ("The G7 Hiroshima Summit and the future of nuclear disarmament",
+     "What Japan achieved and what remains"),
+    ("Why Japan should join AUKUS Pillar II", "Technology cooperation as deterrence"),
+    ("Is a Taiwan contingency a Japan contingency?", "Preparing for the worst"),
+    ("North Korea’s missile launches and Japan’s response", None),
+    ("China’s economic coercion", "Japan needs a strategy for supply chain resilience"),
+    ("U.S.-China rivalry and ASEAN’s choice",
+     "Japan as a bridge between the Indo-Pacific and Europe"),
+    ("Prime Minister Kishida’s visit to Kyiv", "A message to the Global South"),
+    ("The Senkaku Islands", "China’s gray-zone tactics and Japan’s Coast Guard"),
+    ("Energy security after the invasion of Ukraine: Japan’s LNG dilemma", None),
+    ("A new era of Japan–Philippines defense cooperation",
+     "Reciprocal Access Agreement signed in Manila"),
+]
+# the body names what the title names, as a commentary's body does
+NAMES_PARAGRAPH = ("Officials in Kyiv, Manila and Hiroshima, at the G7 and in the Global South, "
+                   "and Prime Minister Kishida himself, spoke of the Senkaku Islands, the Coast "
+                   "Guard, AUKUS Pillar II and LNG, and of North Korea, South Korea and East "
+                   "Asia.")
+
+
+@pytest.mark.parametrize("title, subtitle", HEADINGS)
+def test_headings_of_the_kind_gfj_publishes(tmp_path, title, subtitle):
+    c = commentary(title=title, subtitle=subtitle, body=BODY + [NAMES_PARAGRAPH])
+    for style in ("seed", "wrapped", "parts", "double"):
+        for width in range(32, 72, 6):
+            path = write(tmp_path, "c.txt", gfj_text(c, width=width, style=style))
+            check_text(draft(read_document(path)), c, width, style)
+    for engine, title_size, subtitle_size in (("canvas", 18, 13), ("platypus", 16, 16),
+                                              ("canvas", 20, 20)):
+        path = gfj_pdf(tmp_path / "c.pdf", c, engine=engine, title_size=title_size,
+                       subtitle_size=subtitle_size)
+        check(draft(read_document(path)), c)
+
+
 def test_the_draft_says_where_fields_came_from(tmp_path):
     c = CASES["two authors"]
     result = draft(read_document(write(tmp_path, "c.txt", gfj_text(c, width=40))))

@@ -7,7 +7,7 @@ title ends and the subtitle begins. Several signals decide, none alone:
 - font size (PDFs): the title is set bigger than the subtitle, both bigger than the body;
 - a line that starts in lowercase continues the one before;
 - a line ending in a function word ("of", "the", "and"), a comma or a hyphen continues;
-- a line that ends with ``:``, ``?`` or ``!`` ends its part;
+- a line that ends with ``?`` or ``!`` ends its part (a colon may end either);
 - wrapped lines fill the width: a line clearly shorter than the one before it ends its
   part, and a full line followed by a capital (``China``, ``Japan``) continues;
 - more blank lines between two lines than elsewhere in the heading separate parts.
@@ -181,7 +181,7 @@ class Body:
 
     def kind(self, word: str) -> str:
         """'common', 'name' or 'unknown' for a capitalized word."""
-        bare = word.strip("“”\"'‘’()[]")
+        bare = re.sub(r"[’']s$", "", word.strip("“”\"'‘’()[],;:"))
         if bare in self.names and bare.lower() not in self.lower:
             return "name"
         if bare.lower() in self.lower and bare not in self.names:
@@ -263,7 +263,7 @@ def boundary_score(heading: list[Line], i: int, body: Body | None = None) -> flo
             # a subtitle's first word (the title's names are the body's subject)
             score += {"common": 2.0, "name": -1.0, "unknown": 2.0}[body.kind(word)]
     if prev.endswith(":"):
-        score += 4
+        pass  # "Energy security: / Japan's LNG dilemma" is one title as often as two parts
     elif prev.endswith(("?", "!")):
         score += 3
     elif prev.endswith(".") and last_word(prev) not in ABBREVIATIONS:
