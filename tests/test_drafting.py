@@ -420,6 +420,22 @@ def gfj_with_note(note: str, title: str = "A short title") -> str:
                    "affiliations": [{"role": "Professor",
                                      "organization": "Teikyo University"}]}],
       "original": {"issued": "2022-05-02", "venue": "Sankei Shimbun"}}),
+    # the publisher named in full, the venue after the acronym, the language said
+    ("(This is the English translation of an article written in Japanese by HOSOYA Yuichi, "
+     "Professor, Keio University, which originally appeared on the GFJ e-Forum "
+     "“Giron-Hyakushutsu” on June 30th, 2022.)",
+     {"authors": [{"family": "Hosoya", "given": "Yuichi", "order": "family-first",
+                   "affiliations": [{"role": "Professor", "organization": "Keio University"}]}],
+      "original": {"language": "ja", "issued": "2022-06-30",
+                   "venue": "e-Forum “Giron-Hyakushutsu”",
+                   "publisher": "The Global Forum of Japan"}}),
+    ("(This is the English translation of an article by ITO Go, Professor, Meiji University, "
+     "which originally appeared in the Bulletin of The Global Forum of Japan (GFJ) on "
+     "1 March 2022.)",
+     {"authors": [{"family": "Ito", "given": "Go", "order": "family-first",
+                   "affiliations": [{"role": "Professor", "organization": "Meiji University"}]}],
+      "original": {"language": "ja", "issued": "2022-03-01", "venue": "Bulletin",
+                   "publisher": "The Global Forum of Japan"}}),
     # a translation that names its language
     ("(This is a translation from the Chinese of an article written by Li Wei, Fellow, "
      "Example Institute, which first appeared in the Example Review on 2022-05-01.)",

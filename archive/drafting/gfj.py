@@ -231,7 +231,7 @@ def _closing(text: str, begin: int) -> int:
     return min(len(text), begin + 1200)
 
 
-BY_RE = re.compile(r"\b(?:written|authored|contributed)\s+by\s+|"
+BY_RE = re.compile(r"\b(?:written|authored|contributed)\s+(?:in\s+[A-Z]\w+\s+)?by\s+|"
                    r"\b(?:article|commentary|essay|piece|op-ed|column)\s+by\s+",
                    re.IGNORECASE)
 _BY_END = re.compile(
@@ -271,7 +271,7 @@ def _read_note(note: str, out: Draft, known: dict[str, str]) -> None:
         named = re.search(r"\b(?:from|of)\s+(?:the\s+|a\s+|an\s+)?(?P<lang>" +
                           "|".join(LANGUAGE_NAMES) + r")\b(?!\s+(?:Times|Forum|Institute))",
                           note, re.IGNORECASE)
-        written_in = re.search(r"\b(?:written|published|appeared)\s+in\s+(?P<lang>" +
+        written_in = re.search(r"\bin\s+(?:the\s+)?(?P<lang>" +
                                "|".join(LANGUAGE_NAMES) + r")\b", note, re.IGNORECASE)
         hit = named or written_in
         if hit:
@@ -335,9 +335,10 @@ def _venue_publisher(where: str, known: dict[str, str]) -> tuple[str, str | None
         name = name.strip().rstrip(".,")
         if name in known:
             return _without_acronym(known[name])
+        said = name.lower().removeprefix("the ")
         for value in known.values():
             bare = _without_acronym(value)
-            if name.lower().removeprefix("the ") == bare.lower().removeprefix("the "):
+            if said in (bare.lower().removeprefix("the "), value.lower().removeprefix("the ")):
                 return bare
         return None
 
@@ -345,8 +346,9 @@ def _venue_publisher(where: str, known: dict[str, str]) -> tuple[str, str | None
         publisher = full(where[m.end():])
         if publisher:
             return where[: m.start()].strip(" ,"), publisher
-    m = re.match(r"^(?:the\s+)?(?P<pub>[^\s’']+)['’]s\s+(?P<venue>.+)$", where)
-    if m and full(m.group("pub")):
+    # "GFJ's e-Forum ..." or "the GFJ e-Forum ...": the publisher's acronym before the venue
+    m = re.match(r"^(?:the\s+)?(?P<pub>[^\s’']+)(?:['’]s)?\s+(?P<venue>.+)$", where)
+    if m and m.group("pub") in known and full(m.group("pub")):
         return m.group("venue").strip(), full(m.group("pub"))
     return where, None
 
