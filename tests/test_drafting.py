@@ -755,3 +755,46 @@ def test_dates_in_other_forms():
     assert date_line("06/01/2022") is None  # June 1 or 6 January: not read
     assert date_line("June 1, 2022 was a Wednesday") is None
     assert find_date("appeared on May 19, 2022.")[0] == "2022-05-19"
+
+
+@settings(HYP, max_examples=max(1, HYP.max_examples // 2))
+@given(data=st.data())
+def test_a_damaged_pdf_is_read_or_refused_never_a_crash(tmp_path, data):
+    """Bytes changed anywhere in a good PDF: a Document (text or not) or an ArchiveError."""
+    good = tmp_path / "good.pdf"
+    if not good.exists():
+        gfj_pdf(good, CASES["two authors"])
+    raw = bytearray(good.read_bytes())
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        raw[at] = data.draw(st.integers(0, 255))
+    bad = write(tmp_path, "bad.pdf", bytes(raw))
+    try:
+        doc = read_document(bad)
+    except ArchiveError as exc:
+        assert str(bad) in str(exc)
+        return
+    draft(doc)  # and drafting what was read does not crash either
+
+
+@HYP
+@given(text=st.text(st.characters(blacklist_categories=["Cs"]), max_size=400),
+       head=st.sampled_from(["", "GFJ Commentary\n", "GFJ Commentary\nJune 1, 2022\n",
+                             "---\ntitle: x\n---\n", "# T\n\nBy A B\n"]),
+       tail=st.sampled_from(["", "\n(This is the English translation of an article written by ",
+                             ", which originally appeared on the e-Forum of GFJ on "]))
+def test_any_text_drafts_without_crashing(tmp_path, text, head, tail):
+    """Whatever a text holds: a draft (a Record once it has an id and title) or a refusal."""
+    path = write(tmp_path, "any.txt", head + tail + text + tail)
+    try:
+        doc = read_document(path)
+    except ArchiveError as exc:
+        assert str(path) in str(exc)
+        return
+    result = draft(doc)
+    assert set(result.missing) >= {f for f in ("title", "authors", "issued")
+                                   if f not in result.data}
+    if "title" in result.data:
+        data = {**result.data, "id": "x"}
+        if not (data.get("original") or {}).get("issued", "") > data.get("issued", "9"):
+            validate_record(data)

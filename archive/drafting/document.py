@@ -163,7 +163,7 @@ def _read_pdf(path: Path) -> Document:
         raise ArchiveError(f"{path}: the PDF is truncated or damaged (it has no end "
                            "marker %%EOF); save or download it again")
     import pypdf
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError
 
     with _quiet_pypdf() as said:
         try:
@@ -172,7 +172,12 @@ def _read_pdf(path: Path) -> Document:
             if reader.is_encrypted:
                 try:
                     opened = reader.decrypt("")
-                except Exception:  # noqa: BLE001 (unsupported encryption: same answer)
+                except DependencyError:
+                    raise ArchiveError(
+                        f"{path}: the PDF is encrypted with AES, which needs the "
+                        "'cryptography' package to open (pip install 'pypdf[crypto]'); or "
+                        "save an unencrypted copy and ingest that") from None
+                except Exception:  # noqa: BLE001 (an encryption pypdf cannot open)
                     opened = 0
                 if not opened:
                     raise ArchiveError(f"{path}: the PDF is encrypted (it needs a password "
@@ -187,7 +192,7 @@ def _read_pdf(path: Path) -> Document:
             for number, page in enumerate(pages, 1):
                 try:
                     page_lines, page_sizes, page_heights = _page_lines(page)
-                except ArchiveError:
+                except (ArchiveError, DependencyError):
                     raise
                 except Exception as exc:  # noqa: BLE001 (pypdf raises many kinds)
                     raise _damaged(path, f"page {number}: {exc}") from None
@@ -201,9 +206,13 @@ def _read_pdf(path: Path) -> Document:
             metadata = _metadata(reader)
         except ArchiveError:
             raise
-        except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError,
-                AttributeError, IndexError, AssertionError) as exc:
+        except DependencyError as exc:
+            raise ArchiveError(f"{path}: the PDF needs a package this installation lacks to "
+                               f"be read ({exc})") from None
+        except PdfReadError as exc:
             raise _damaged(path, exc) from None
+        except Exception as exc:  # noqa: BLE001 (pypdf raises many kinds on broken files)
+            raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
     text = "\n".join(texts)
     if said:
         notes.append(f"{path}: the PDF has flaws the reader worked around ({said[0]})")
