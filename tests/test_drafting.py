@@ -442,6 +442,16 @@ def gfj_with_note(note: str, title: str = "A short title") -> str:
      {"authors": [{"family": "Wei", "given": "Li", "affiliations": [
          {"role": "Fellow", "organization": "Example Institute"}]}],
       "original": {"language": "zh", "issued": "2022-05-01", "venue": "Example Review"}}),
+    # a language in an affiliation is not the original's
+    ("(This is the English translation of an article written by MORI Kenji, Professor of "
+     "French Literature, Kyoto University, which originally appeared on the e-Forum "
+     "“Giron-Hyakushutsu” of GFJ on May 19, 2022.)",
+     {"authors": [{"family": "Mori", "given": "Kenji", "order": "family-first",
+                   "affiliations": [{"role": "Professor of French Literature",
+                                     "organization": "Kyoto University"}]}],
+      "original": {"language": "ja", "issued": "2022-05-19",
+                   "venue": "e-Forum “Giron-Hyakushutsu”",
+                   "publisher": "The Global Forum of Japan"}}),
     # two authors, names written given name first
     ("(This is the English translation of an article written by Shin Tokiwa, Senior staff "
      "writer, Tokyo Shimbun and Yoko Sato, Professor, Keio University, which originally "

@@ -268,11 +268,13 @@ def _read_note(note: str, out: Draft, known: dict[str, str]) -> None:
     if rest:
         _read_original(rest, out, known)
     if _is_translation(note):
+        # the language named outside the byline ("Professor of French" is not one)
+        said = note.replace(byline_text, " ") if byline_text else note
         named = re.search(r"\b(?:from|of)\s+(?:the\s+|a\s+|an\s+)?(?P<lang>" +
                           "|".join(LANGUAGE_NAMES) + r")\b(?!\s+(?:Times|Forum|Institute))",
-                          note, re.IGNORECASE)
+                          said, re.IGNORECASE)
         written_in = re.search(r"\bin\s+(?:the\s+)?(?P<lang>" +
-                               "|".join(LANGUAGE_NAMES) + r")\b", note, re.IGNORECASE)
+                               "|".join(LANGUAGE_NAMES) + r")\b", said, re.IGNORECASE)
         hit = named or written_in
         if hit:
             put(data, "original.language", LANGUAGE_NAMES[hit.group("lang").lower()])

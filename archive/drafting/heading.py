@@ -8,9 +8,17 @@ title ends and the subtitle begins. Several signals decide, none alone:
 - a line that starts in lowercase continues the one before;
 - a line ending in a function word ("of", "the", "and"), a comma or a hyphen continues;
 - a line that ends with ``?`` or ``!`` ends its part (a colon may end either);
-- wrapped lines fill the width: a line clearly shorter than the one before it ends its
-  part, and a full line followed by a capital (``China``, ``Japan``) continues;
-- more blank lines between two lines than elsewhere in the heading separate parts.
+- a line breaks where the next word no longer fits: a break where the next line's first
+  word would have fitted (judged by the widest line printed) ends a part;
+- a capitalized word opening a line: a word the body writes in lowercase ("Lessons")
+  starts a part; a name the body uses ("China", "United / States") may continue one;
+- more blank lines between two lines than elsewhere in the heading separate parts, and
+  so does any blank line where blank lines separate the body's paragraphs (in a PDF,
+  extra space above a line counts as a blank line);
+- a subtitle of one or two words is unlikely.
+
+Only one split is made (title, then subtitle). When the text cannot tell, the lines stay
+one title and the draft says where a subtitle may begin.
 
 The heading ends where the body begins: the first line holding a sentence that is as
 wide as body text, or a whole paragraph on one line.
