@@ -32,7 +32,9 @@ from tests.pdfs import (
     truncated_pdf,
 )
 
-HYP = settings(deadline=None, max_examples=int(os.environ.get("DRAFT_EXAMPLES", 60)), print_blob=True,
+# DRAFT_EXAMPLES=2000 for a longer search than CI's
+HYP = settings(deadline=None, max_examples=int(os.environ.get("DRAFT_EXAMPLES", 60)),
+               print_blob=True,
                suppress_health_check=[HealthCheck.function_scoped_fixture])
 ORGS = {  # as printed -> as the record stores it
     "GFJ": "The Global Forum of Japan (GFJ)",
@@ -696,6 +698,7 @@ def test_refusals(tmp_path):
     refused(write(tmp_path, "README", "text"), "without a suffix", ".pdf")
     refused(write(tmp_path, "nul.txt", b"GFJ Commentary\x00\x01\x02 binary"), "binary")
     refused(write(tmp_path, "pdf.txt", b"%PDF-1.4 binary"), "PDF")
+    refused(write(tmp_path, "noise.txt", bytes(range(1, 256)) * 40), "binary", "control")
     refused(write(tmp_path, "text.pdf", "GFJ Commentary\nJune 1, 2022\n"), "not a PDF")
     refused(write(tmp_path, "junk.pdf", b"%PDF-1.4\n1 0 obj garbage\n%%EOF\n"), "damaged")
     good = gfj_pdf(tmp_path / "good.pdf", CASES["two authors"])

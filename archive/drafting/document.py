@@ -113,6 +113,11 @@ def _read_text(path: Path, media_type: str) -> Document:
         raise ArchiveError(f"{path}: not readable as {source.encoding} text") from None
     if "\x00" in raw:
         raise ArchiveError(f"{path}: a binary file (it contains NUL bytes), not text")
+    controls = sum(1 for ch in raw
+                   if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    if controls > max(8, len(raw) // 200):
+        raise ArchiveError(f"{path}: a binary file, not text ({controls} control characters "
+                           f"in {len(raw)}, as {source.encoding} text)")
     text = "\n".join(clean_line(x) for x in raw.replace("\f", "\n").split("\n"))
     if not text.strip():
         raise ArchiveError(f"{path}: the file is empty (it holds only white space)")
