@@ -370,6 +370,9 @@ fellow professor director member researcher president chairman chair editor writ
 adviser senior visiting emeritus executive chief head analyst lecturer ambassador minister
 former representative secretary deputy vice associate assistant staff correspondent
 columnist commentator distinguished academic principal manager officer
+science sciences political politics law economics history development technology
+engineering medicine arts humanities culture communication management business government
+governance diplomacy defense defence peace media press news review quarterly daily
 """.split())
 
 
@@ -396,7 +399,7 @@ def split_authors(text: str) -> list[str]:
     An ``and`` (or ``;``, ``&``) separates authors only when a name follows it: a name
     with its family name in capitals (``KAWASHIMA Shin``) when the first author's is so
     written; else two to four capitalized words that are not an organization's or a
-    role's (``Taro Yamada``), followed by an affiliation or in a list of names alone.
+    role's (``Taro Yamada``), followed by an affiliation or alone.
     """
     text = re.sub(r"\s+", " ", text).strip()
     capitals = _has_capitals(re.split(r",|\s+/\s+|\s+and\s+|;\s+|\s+&\s+", text,
@@ -406,7 +409,8 @@ def split_authors(text: str) -> list[str]:
     for sep, piece in zip(parts[1::2], parts[2::2]):
         chunk = re.split(r",|\s+/\s+", piece, maxsplit=1)[0].strip()
         has_affiliation = piece[len(chunk):].lstrip().startswith(",")
-        alone = "," not in bylines[-1] and "," not in piece
+        # a name printed without an affiliation ("A, Professor, X and B and C")
+        alone = "," not in piece and " / " not in piece
         if capitals:
             is_name = _has_capitals(chunk)
         else:
