@@ -28,6 +28,7 @@ MEDIA_TYPES = {
 SUPPORTED = ".txt, .md, .markdown (text) and .pdf"
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st"}
+_BINARY = re.compile(r"[\x01-\x08\x0e-\x1f\x7f-\x9f]")  # control characters text lacks
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\ufeff]")
 
 
@@ -113,8 +114,7 @@ def _read_text(path: Path, media_type: str) -> Document:
         raise ArchiveError(f"{path}: not readable as {source.encoding} text") from None
     if "\x00" in raw:
         raise ArchiveError(f"{path}: a binary file (it contains NUL bytes), not text")
-    controls = sum(1 for ch in raw
-                   if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    controls = len(_BINARY.findall(raw))
     if controls > max(8, len(raw) // 200):
         raise ArchiveError(f"{path}: a binary file, not text ({controls} control characters "
                            f"in {len(raw)}, as {source.encoding} text)")

@@ -50,19 +50,22 @@ LANGUAGE_NAMES = {
     "english": "en",
 }
 HEADER_LINES = 6
+NOTE_LINES = 60  # the closing note is looked for in the last lines
 
 
 def is_gfj(lines: list[Line]) -> bool:
     """A series line 'GFJ Commentary' at the top, or a closing note naming GFJ's e-Forum."""
     if any(SERIES_RE.match(x.text) for x in lines[:HEADER_LINES]):
         return True
-    note = closing_note(lines[-40:])
+    note = closing_note(lines[-NOTE_LINES:])
     return bool(note and re.search(r"Giron[- ]?Hyakushutsu|\bof\s+GFJ\b|Global Forum of Japan",
                                    note))
 
 
-def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
-    lines = text_lines(doc)
+def draft_gfj(doc: Document, known: dict[str, str] | None,
+              lines: list[Line] | None = None) -> Draft:
+    """The record's fields from a GFJ Commentary."""
+    lines = text_lines(doc) if lines is None else lines
     data: dict[str, Any] = {"type": "commentary"}
     out = Draft(data, layout="gfj")
     found, notes = out.found, out.notes
@@ -85,7 +88,7 @@ def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
             _set_issued(out, when, line.text)
     _title(head, out, heading.Body(lines[end:]))
 
-    note = closing_note(lines)
+    note = closing_note(lines[-NOTE_LINES:])
     if note:
         _read_note(note, out, known)
     else:
@@ -188,8 +191,8 @@ def _title(head: list[Line], out: Draft, body: heading.Body) -> None:
 def closing_note(lines: list[Line]) -> str | None:
     """The note naming the author (usually the last paragraph, in parentheses), as one
     line of text; None when there is none."""
-    series = {x.text for x in lines[:HEADER_LINES] if SERIES_RE.match(x.text)}
-    kept = [x.text for x in lines if not _PAGE_NUMBER.match(x.text) and x.text not in series]
+    # page numbers and running heads ("GFJ Commentary" on every page) are not the note's
+    kept = [x.text for x in lines if not _PAGE_NUMBER.match(x.text) and not _running_head(x.text)]
     text = ""
     starts: list[int] = []
     for line in kept:
@@ -214,6 +217,11 @@ def closing_note(lines: list[Line]) -> str | None:
     if note.startswith("(") and note.endswith(")"):
         note = note[1:-1].strip()
     return note.lstrip("(").strip() or None
+
+
+def _running_head(text: str) -> bool:
+    m = SERIES_RE.match(text)
+    return bool(m) and (not m.group("rest") or datetext.date_line(m.group("rest")) is not None)
 
 
 def _closing(text: str, begin: int) -> int:

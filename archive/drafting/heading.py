@@ -163,7 +163,7 @@ class Body:
     """
 
     def __init__(self, lines: list[Line] | None = None) -> None:
-        lines = lines or []
+        lines = (lines or [])[:2000]  # the body's beginning tells enough
         # plain text says nothing of the page: a heading line held at least MIN_WIDTH
         # characters; in a PDF, type sizes and widths vary too much to assume any
         self.min_width = MIN_WIDTH if not any(x.size for x in lines) else 0
