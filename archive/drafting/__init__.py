@@ -25,10 +25,11 @@ def draft(doc: Document, known: dict[str, str] | None = None) -> Draft:
         out = Draft({}, layout="generic", missing=["title", "authors", "issued", "language"])
         out.notes.extend(doc.notes or [f"{doc.path}: no text to read the fields from"])
         return out
-    if is_gfj(text_lines(doc)):
-        out = draft_gfj(doc, known)
+    lines = text_lines(doc)
+    if is_gfj(lines):
+        out = draft_gfj(doc, known, lines)
     else:
-        out = draft_generic(doc, known)
+        out = draft_generic(doc, known, lines)
     out.notes[:0] = doc.notes
     out.data = _in_record_order(out.data)
     return out

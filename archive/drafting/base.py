@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +41,7 @@ def text_lines(doc: Document) -> list[Line]:
     gap = 0
     sizes = doc.line_sizes
     for i, raw in enumerate(doc.lines):
-        text = re.sub(r"\s+", " ", raw).strip()
+        text = " ".join(raw.split())
         if not text:
             gap += 1
             continue

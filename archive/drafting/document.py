@@ -28,6 +28,7 @@ MEDIA_TYPES = {
 SUPPORTED = ".txt, .md, .markdown (text) and .pdf"
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st"}
+_BINARY = re.compile(r"[\x01-\x08\x0e-\x1f\x7f-\x9f]")  # control characters text lacks
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\ufeff]")
 
 
@@ -113,6 +114,10 @@ def _read_text(path: Path, media_type: str) -> Document:
         raise ArchiveError(f"{path}: not readable as {source.encoding} text") from None
     if "\x00" in raw:
         raise ArchiveError(f"{path}: a binary file (it contains NUL bytes), not text")
+    controls = len(_BINARY.findall(raw))
+    if controls > max(8, len(raw) // 200):
+        raise ArchiveError(f"{path}: a binary file, not text ({controls} control characters "
+                           f"in {len(raw)}, as {source.encoding} text)")
     text = "\n".join(clean_line(x) for x in raw.replace("\f", "\n").split("\n"))
     if not text.strip():
         raise ArchiveError(f"{path}: the file is empty (it holds only white space)")
@@ -163,7 +168,7 @@ def _read_pdf(path: Path) -> Document:
         raise ArchiveError(f"{path}: the PDF is truncated or damaged (it has no end "
                            "marker %%EOF); save or download it again")
     import pypdf
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError
 
     with _quiet_pypdf() as said:
         try:
@@ -172,7 +177,12 @@ def _read_pdf(path: Path) -> Document:
             if reader.is_encrypted:
                 try:
                     opened = reader.decrypt("")
-                except Exception:  # noqa: BLE001 (unsupported encryption: same answer)
+                except DependencyError:
+                    raise ArchiveError(
+                        f"{path}: the PDF is encrypted with AES, which needs the "
+                        "'cryptography' package to open (pip install 'pypdf[crypto]'); or "
+                        "save an unencrypted copy and ingest that") from None
+                except Exception:  # noqa: BLE001 (an encryption pypdf cannot open)
                     opened = 0
                 if not opened:
                     raise ArchiveError(f"{path}: the PDF is encrypted (it needs a password "
@@ -187,7 +197,7 @@ def _read_pdf(path: Path) -> Document:
             for number, page in enumerate(pages, 1):
                 try:
                     page_lines, page_sizes, page_heights = _page_lines(page)
-                except ArchiveError:
+                except (ArchiveError, DependencyError):
                     raise
                 except Exception as exc:  # noqa: BLE001 (pypdf raises many kinds)
                     raise _damaged(path, f"page {number}: {exc}") from None
@@ -201,9 +211,13 @@ def _read_pdf(path: Path) -> Document:
             metadata = _metadata(reader)
         except ArchiveError:
             raise
-        except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError,
-                AttributeError, IndexError, AssertionError) as exc:
+        except DependencyError as exc:
+            raise ArchiveError(f"{path}: the PDF needs a package this installation lacks to "
+                               f"be read ({exc})") from None
+        except PdfReadError as exc:
             raise _damaged(path, exc) from None
+        except Exception as exc:  # noqa: BLE001 (pypdf raises many kinds on broken files)
+            raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
     text = "\n".join(texts)
     if said:
         notes.append(f"{path}: the PDF has flaws the reader worked around ({said[0]})")

@@ -39,7 +39,9 @@ _KEYS = {
 }
 
 
-def draft_generic(doc: Document, known: dict[str, str] | None) -> Draft:
+def draft_generic(doc: Document, known: dict[str, str] | None,
+                  lines: list[Line] | None = None) -> Draft:
+    """What any other document states plainly about itself."""
     out = Draft({}, layout="generic")
     text = doc.text
     body_text = text
@@ -47,7 +49,7 @@ def draft_generic(doc: Document, known: dict[str, str] | None) -> Draft:
     if front:
         _front_matter(front.group("yaml"), out, known or {}, str(doc.path))
         body_text = text[front.end():]
-    lines = text_lines(doc)
+    lines = text_lines(doc) if lines is None else lines
     if front:
         skip = text[: front.end()].count("\n")
         lines = [x for x in lines if x.index >= skip]

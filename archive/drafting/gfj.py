@@ -50,19 +50,22 @@ LANGUAGE_NAMES = {
     "english": "en",
 }
 HEADER_LINES = 6
+NOTE_LINES = 60  # the closing note is looked for in the last lines
 
 
 def is_gfj(lines: list[Line]) -> bool:
     """A series line 'GFJ Commentary' at the top, or a closing note naming GFJ's e-Forum."""
     if any(SERIES_RE.match(x.text) for x in lines[:HEADER_LINES]):
         return True
-    note = closing_note(lines[-40:])
+    note = closing_note(lines[-NOTE_LINES:])
     return bool(note and re.search(r"Giron[- ]?Hyakushutsu|\bof\s+GFJ\b|Global Forum of Japan",
                                    note))
 
 
-def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
-    lines = text_lines(doc)
+def draft_gfj(doc: Document, known: dict[str, str] | None,
+              lines: list[Line] | None = None) -> Draft:
+    """The record's fields from a GFJ Commentary."""
+    lines = text_lines(doc) if lines is None else lines
     data: dict[str, Any] = {"type": "commentary"}
     out = Draft(data, layout="gfj")
     found, notes = out.found, out.notes
@@ -85,7 +88,7 @@ def draft_gfj(doc: Document, known: dict[str, str] | None) -> Draft:
             _set_issued(out, when, line.text)
     _title(head, out, heading.Body(lines[end:]))
 
-    note = closing_note(lines)
+    note = closing_note(lines[-NOTE_LINES:])
     if note:
         _read_note(note, out, known)
     else:
@@ -188,8 +191,8 @@ def _title(head: list[Line], out: Draft, body: heading.Body) -> None:
 def closing_note(lines: list[Line]) -> str | None:
     """The note naming the author (usually the last paragraph, in parentheses), as one
     line of text; None when there is none."""
-    series = {x.text for x in lines[:HEADER_LINES] if SERIES_RE.match(x.text)}
-    kept = [x.text for x in lines if not _PAGE_NUMBER.match(x.text) and x.text not in series]
+    # page numbers and running heads ("GFJ Commentary" on every page) are not the note's
+    kept = [x.text for x in lines if not _PAGE_NUMBER.match(x.text) and not _running_head(x.text)]
     text = ""
     starts: list[int] = []
     for line in kept:
@@ -216,6 +219,11 @@ def closing_note(lines: list[Line]) -> str | None:
     return note.lstrip("(").strip() or None
 
 
+def _running_head(text: str) -> bool:
+    m = SERIES_RE.match(text)
+    return bool(m) and (not m.group("rest") or datetext.date_line(m.group("rest")) is not None)
+
+
 def _closing(text: str, begin: int) -> int:
     if text[begin] != "(":
         m = re.search(r"\.\)?(?:\s|$)", text[begin:])
@@ -231,7 +239,7 @@ def _closing(text: str, begin: int) -> int:
     return min(len(text), begin + 1200)
 
 
-BY_RE = re.compile(r"\b(?:written|authored|contributed)\s+by\s+|"
+BY_RE = re.compile(r"\b(?:written|authored|contributed)\s+(?:in\s+[A-Z]\w+\s+)?by\s+|"
                    r"\b(?:article|commentary|essay|piece|op-ed|column)\s+by\s+",
                    re.IGNORECASE)
 _BY_END = re.compile(
@@ -268,11 +276,13 @@ def _read_note(note: str, out: Draft, known: dict[str, str]) -> None:
     if rest:
         _read_original(rest, out, known)
     if _is_translation(note):
+        # the language named outside the byline ("Professor of French" is not one)
+        said = note.replace(byline_text, " ") if byline_text else note
         named = re.search(r"\b(?:from|of)\s+(?:the\s+|a\s+|an\s+)?(?P<lang>" +
                           "|".join(LANGUAGE_NAMES) + r")\b(?!\s+(?:Times|Forum|Institute))",
-                          note, re.IGNORECASE)
-        written_in = re.search(r"\b(?:written|published|appeared)\s+in\s+(?P<lang>" +
-                               "|".join(LANGUAGE_NAMES) + r")\b", note, re.IGNORECASE)
+                          said, re.IGNORECASE)
+        written_in = re.search(r"\bin\s+(?:the\s+)?(?P<lang>" +
+                               "|".join(LANGUAGE_NAMES) + r")\b", said, re.IGNORECASE)
         hit = named or written_in
         if hit:
             put(data, "original.language", LANGUAGE_NAMES[hit.group("lang").lower()])
@@ -335,9 +345,10 @@ def _venue_publisher(where: str, known: dict[str, str]) -> tuple[str, str | None
         name = name.strip().rstrip(".,")
         if name in known:
             return _without_acronym(known[name])
+        said = name.lower().removeprefix("the ")
         for value in known.values():
             bare = _without_acronym(value)
-            if name.lower().removeprefix("the ") == bare.lower().removeprefix("the "):
+            if said in (bare.lower().removeprefix("the "), value.lower().removeprefix("the ")):
                 return bare
         return None
 
@@ -345,8 +356,9 @@ def _venue_publisher(where: str, known: dict[str, str]) -> tuple[str, str | None
         publisher = full(where[m.end():])
         if publisher:
             return where[: m.start()].strip(" ,"), publisher
-    m = re.match(r"^(?:the\s+)?(?P<pub>[^\s’']+)['’]s\s+(?P<venue>.+)$", where)
-    if m and full(m.group("pub")):
+    # "GFJ's e-Forum ..." or "the GFJ e-Forum ...": the publisher's acronym before the venue
+    m = re.match(r"^(?:the\s+)?(?P<pub>[^\s’']+)(?:['’]s)?\s+(?P<venue>.+)$", where)
+    if m and m.group("pub") in known and full(m.group("pub")):
         return m.group("venue").strip(), full(m.group("pub"))
     return where, None
 
@@ -366,6 +378,9 @@ fellow professor director member researcher president chairman chair editor writ
 adviser senior visiting emeritus executive chief head analyst lecturer ambassador minister
 former representative secretary deputy vice associate assistant staff correspondent
 columnist commentator distinguished academic principal manager officer
+science sciences political politics law economics history development technology
+engineering medicine arts humanities culture communication management business government
+governance diplomacy defense defence peace media press news review quarterly daily
 """.split())
 
 
@@ -392,7 +407,7 @@ def split_authors(text: str) -> list[str]:
     An ``and`` (or ``;``, ``&``) separates authors only when a name follows it: a name
     with its family name in capitals (``KAWASHIMA Shin``) when the first author's is so
     written; else two to four capitalized words that are not an organization's or a
-    role's (``Taro Yamada``), followed by an affiliation or in a list of names alone.
+    role's (``Taro Yamada``), followed by an affiliation or alone.
     """
     text = re.sub(r"\s+", " ", text).strip()
     capitals = _has_capitals(re.split(r",|\s+/\s+|\s+and\s+|;\s+|\s+&\s+", text,
@@ -402,7 +417,8 @@ def split_authors(text: str) -> list[str]:
     for sep, piece in zip(parts[1::2], parts[2::2]):
         chunk = re.split(r",|\s+/\s+", piece, maxsplit=1)[0].strip()
         has_affiliation = piece[len(chunk):].lstrip().startswith(",")
-        alone = "," not in bylines[-1] and "," not in piece
+        # a name printed without an affiliation ("A, Professor, X and B and C")
+        alone = "," not in piece and " / " not in piece
         if capitals:
             is_name = _has_capitals(chunk)
         else:

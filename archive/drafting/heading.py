@@ -7,10 +7,18 @@ title ends and the subtitle begins. Several signals decide, none alone:
 - font size (PDFs): the title is set bigger than the subtitle, both bigger than the body;
 - a line that starts in lowercase continues the one before;
 - a line ending in a function word ("of", "the", "and"), a comma or a hyphen continues;
-- a line that ends with ``:``, ``?`` or ``!`` ends its part;
-- wrapped lines fill the width: a line clearly shorter than the one before it ends its
-  part, and a full line followed by a capital (``China``, ``Japan``) continues;
-- more blank lines between two lines than elsewhere in the heading separate parts.
+- a line that ends with ``?`` or ``!`` ends its part (a colon may end either);
+- a line breaks where the next word no longer fits: a break where the next line's first
+  word would have fitted (judged by the widest line printed) ends a part;
+- a capitalized word opening a line: a word the body writes in lowercase ("Lessons")
+  starts a part; a name the body uses ("China", "United / States") may continue one;
+- more blank lines between two lines than elsewhere in the heading separate parts, and
+  so does any blank line where blank lines separate the body's paragraphs (in a PDF,
+  extra space above a line counts as a blank line);
+- a subtitle of one or two words is unlikely.
+
+Only one split is made (title, then subtitle). When the text cannot tell, the lines stay
+one title and the draft says where a subtitle may begin.
 
 The heading ends where the body begins: the first line holding a sentence that is as
 wide as body text, or a whole paragraph on one line.
@@ -155,7 +163,7 @@ class Body:
     """
 
     def __init__(self, lines: list[Line] | None = None) -> None:
-        lines = lines or []
+        lines = (lines or [])[:2000]  # the body's beginning tells enough
         # plain text says nothing of the page: a heading line held at least MIN_WIDTH
         # characters; in a PDF, type sizes and widths vary too much to assume any
         self.min_width = MIN_WIDTH if not any(x.size for x in lines) else 0
@@ -181,7 +189,7 @@ class Body:
 
     def kind(self, word: str) -> str:
         """'common', 'name' or 'unknown' for a capitalized word."""
-        bare = word.strip("“”\"'‘’()[]")
+        bare = re.sub(r"[’']s$", "", word.strip("“”\"'‘’()[],;:"))
         if bare in self.names and bare.lower() not in self.lower:
             return "name"
         if bare.lower() in self.lower and bare not in self.names:
@@ -263,7 +271,7 @@ def boundary_score(heading: list[Line], i: int, body: Body | None = None) -> flo
             # a subtitle's first word (the title's names are the body's subject)
             score += {"common": 2.0, "name": -1.0, "unknown": 2.0}[body.kind(word)]
     if prev.endswith(":"):
-        score += 4
+        pass  # "Energy security: / Japan's LNG dilemma" is one title as often as two parts
     elif prev.endswith(("?", "!")):
         score += 3
     elif prev.endswith(".") and last_word(prev) not in ABBREVIATIONS:
