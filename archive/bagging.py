@@ -33,7 +33,7 @@ from typing import Any
 from . import duplicates, yamlio
 from .checks import Problem, check_files, check_record_file
 from .errors import ArchiveError, NotFound
-from .files import hash_file
+from .files import hash_file, human_size
 from .ids import SLUG_MAX, SLUG_RE
 from .store import RECORD_FILE, TOMBSTONE_FILE, Archive, _fsync_dir, check_id
 
@@ -100,17 +100,6 @@ def _files_in(folder: Path) -> Iterator[Path]:
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield Path(dirpath) / name
-
-
-def human_size(n: int) -> str:
-    if n < 1000:
-        return f"{n} bytes"
-    size = float(n)
-    for unit in ("KB", "MB", "GB", "TB"):
-        size /= 1000
-        if size < 1000 or unit == "TB":
-            return f"{size:.1f} {unit}"
-    raise AssertionError("unreachable")
 
 
 def _one_line(value: str | None, option: str) -> str | None:

@@ -60,19 +60,37 @@ def safe_name(name: str) -> str:
     return out[:120]
 
 
-def _readable(path: Path) -> None:
-    if not path.exists():
-        raise ArchiveError(f"{path}: no such file")
+def file_size(path: Path) -> int:
+    """The size of a file to be read; ArchiveError naming it when it is missing, a folder,
+    or cannot be read."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ArchiveError(f"{path}: no such file") from None
+    except PermissionError:
+        raise ArchiveError(f"{path}: cannot read (permission denied)") from None
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot read: {exc.strerror}") from None
     if path.is_dir():
         raise ArchiveError(f"{path}: is a folder, not a file")
     if not os.access(path, os.R_OK):
-        raise ArchiveError(f"{path}: cannot be read (permission denied)")
+        raise ArchiveError(f"{path}: cannot read (permission denied)")
+    return st.st_size
+
+
+def human_size(n: int) -> str:
+    """61.2 MB, 50 MB, 3.5 KB, 900 bytes (in units of 1024)."""
+    for unit, size in (("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= size:
+            value = n / size
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def file_entry(path: Path, name: str | None = None) -> dict[str, Any]:
     """What a record says of the file at ``path`` once archived as ``name``."""
     path = Path(path)
-    _readable(path)
+    file_size(path)
     size, digest = hash_file(path)
     return {"path": name or safe_name(path.name), "media_type": media_type(path),
             "bytes": size, "sha256": digest}
@@ -103,7 +121,7 @@ def copy_verified(src: Path, dest: Path, expected_sha256: str | None = None) -> 
     ``expected_sha256`` when given (the file must not have changed since it was
     described). Returns (size, sha256); raises ArchiveError, leaving no ``dest``.
     """
-    _readable(Path(src))
+    file_size(Path(src))
     digest = hashlib.sha256()
     size = 0
     try:

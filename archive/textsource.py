@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import ArchiveError
+from .files import file_size
 
 CHUNK = 1 << 20
 _BOMS = [
@@ -66,20 +67,6 @@ class CountingText(io.TextIOWrapper):
             return self._raw.tell()
         except (ValueError, OSError):
             return 0
-
-
-def _stat(path: Path) -> int:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise ArchiveError(f"{path}: no such file") from None
-    except PermissionError:
-        raise ArchiveError(f"{path}: cannot read (permission denied)") from None
-    except OSError as exc:
-        raise ArchiveError(f"{path}: cannot read: {exc.strerror}") from None
-    if path.is_dir():
-        raise ArchiveError(f"{path}: is a folder, not a file")
-    return st.st_size
 
 
 def _first_bad_utf8(path: Path) -> tuple[int, int, int] | None:
@@ -133,7 +120,7 @@ def open_source(path: str | Path, encoding: str | None = None) -> TextSource:
     """Check ``path`` is a readable text file and find its encoding (nothing read yet
     beyond what that takes)."""
     path = Path(path)
-    size = _stat(path)
+    size = file_size(path)
     if size == 0:
         raise ArchiveError(f"{path}: the file is empty")
     with open(path, "rb") as fh:

@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import ArchiveError
+from ..files import file_size, human_size
+from ..files import media_type as files_media_type
 from ..textsource import open_source
 
 MAX_BYTES = 50 * 1024 * 1024
-MEDIA_TYPES = {
-    ".txt": "text/plain", ".text": "text/plain",
-    ".md": "text/markdown", ".markdown": "text/markdown",
-    ".pdf": "application/pdf",
-}
+READABLE = (".txt", ".text", ".md", ".markdown", ".pdf")  # media types: archive.files
 SUPPORTED = ".txt, .md, .markdown (text) and .pdf"
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
               "\ufb05": "st", "\ufb06": "st"}
@@ -55,29 +53,6 @@ class Document:
         return self.text.split("\n")
 
 
-def human_size(n: int) -> str:
-    """61.2 MB, 50 MB, 3.5 KB, 900 bytes."""
-    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
-        if n >= size:
-            value = n / size
-            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-    return f"{n} bytes"
-
-
-def _size(path: Path) -> int:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise ArchiveError(f"{path}: no such file") from None
-    except PermissionError:
-        raise ArchiveError(f"{path}: cannot read (permission denied)") from None
-    except OSError as exc:
-        raise ArchiveError(f"{path}: cannot read: {exc.strerror}") from None
-    if path.is_dir():
-        raise ArchiveError(f"{path}: is a folder, not a file")
-    return st.st_size
-
-
 def clean_line(line: str) -> str:
     """NFC, ligatures spelled out, control characters and soft hyphens dropped."""
     line = _CONTROL.sub("", line)
@@ -89,12 +64,12 @@ def clean_line(line: str) -> str:
 def read_document(path: Path | str, max_bytes: int = MAX_BYTES) -> Document:
     """Read ``path`` (.txt, .md, .markdown, .pdf) into a Document, or refuse it."""
     path = Path(path)
-    size = _size(path)
+    size = file_size(path)
     suffix = path.suffix.lower()
-    media_type = MEDIA_TYPES.get(suffix)
-    if media_type is None:
+    if suffix not in READABLE:
         what = f"{suffix} files" if suffix else "files without a suffix"
         raise ArchiveError(f"{path}: cannot read {what}; give one of: {SUPPORTED}")
+    media_type = files_media_type(path)
     if size == 0:
         raise ArchiveError(f"{path}: the file is empty")
     if size > max_bytes:
