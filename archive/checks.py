@@ -16,7 +16,7 @@ from typing import Any
 from . import duplicates
 from .errors import ArchiveError
 from .files import hash_file
-from .model import SLUG_RE, ArchivedFile, Record
+from .model import SLUG_RE, Record
 from .store import RECORD_FILE, Archive
 
 
@@ -67,8 +67,7 @@ def check_record_file(archive: Archive, folder_id: str) -> tuple[Record | None, 
     return record, problems
 
 
-def check_files(archive: Archive, record: Record | _Listed, folder_id: str | None = None
-                ) -> list[Problem]:
+def check_files(archive: Archive, record: Record, folder_id: str | None = None) -> list[Problem]:
     """Fixity: every archived file present, with the recorded size and sha256."""
     folder = archive.records / (folder_id or record.id)
     rel_yaml = _rel(archive, folder / RECORD_FILE)
@@ -104,46 +103,11 @@ def check_files(archive: Archive, record: Record | _Listed, folder_id: str | Non
     return problems
 
 
-@dataclass(frozen=True)
-class _Listed:
-    """What fixity needs of a record: its id and its list of archived files."""
-
-    id: str
-    files: list[ArchivedFile]
-
-
-def _listed_files(archive: Archive, folder_id: str) -> _Listed | None:
-    """The record's archived files, read without validating its other fields (fixity only
-    needs these); None when they cannot be read so, for the full check to say why."""
-    from pydantic import TypeAdapter, ValidationError
-
-    from . import yamlio
-
-    global _FILES
-    if _FILES is None:
-        _FILES = TypeAdapter(list[ArchivedFile])
-    path = archive.records / folder_id / RECORD_FILE
-    try:
-        data = yamlio.loads(yamlio.read_text(path), str(path))
-        if not isinstance(data, dict) or data.get("id") != folder_id:
-            return None
-        return _Listed(folder_id, _FILES.validate_python(data.get("files") or []))
-    except (ArchiveError, ValidationError):
-        return None
-
-
-_FILES: Any = None
-
-
 def _check_folder(job: tuple[str, str, bool]
                   ) -> tuple[str, list[Problem], dict[str, Any] | None]:
     """Every check of one record folder (runs in a worker for large archives)."""
     root, folder_id, fixity_only = job
     archive = Archive(root)
-    if fixity_only and SLUG_RE.match(folder_id):
-        listed = _listed_files(archive, folder_id)
-        if listed is not None:
-            return folder_id, check_files(archive, listed, folder_id), None
     record, found = check_record_file(archive, folder_id)
     if fixity_only:
         found = [p for p in found if record is None and p.severity == "error"]
