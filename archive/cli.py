@@ -370,6 +370,9 @@ def ingest_cmd(
         "(same file, DOI, web address, or title, first author and year)."),
     max_mb: float = typer.Option(50, "--max-mb", min=0.001, help="Refuse files larger than "
                                  "this many megabytes."),
+    attach: Optional[str] = typer.Option(
+        None, "--attach", metavar="ID", help="Archive the file with this existing record "
+        "instead of drafting a new one (for a record added before its text was at hand)."),
 ) -> None:
     """Draft a record from a commentary's own text, and archive the file with it.
 
@@ -385,10 +388,19 @@ def ingest_cmd(
       archive ingest ../shared/seed/000_f654265583f912ba.txt
       archive ingest commentary.pdf --yes
       archive ingest scan.pdf --set title="..." --set issued=2023-03-01 --yes
+      archive ingest ../shared/seed/000_f654265583f912ba.txt \
+        --attach tokiwa-2022-do-not-be-disturbed
     """
     from . import duplicates, ingesting, yamlio
 
     archive = _archive()
+    if attach is not None:
+        record = ingesting.attach(archive, file, attach, max_bytes=int(max_mb * 1024 * 1024))
+        _note_written(archive, [record])
+        archived = record.files[-1]
+        err(f"Archived {archived.path} with {record.id} ({archived.media_type}, "
+            f"{archived.bytes} bytes, sha256 {archived.sha256})")
+        return
     plan = ingesting.plan(archive, file, record_id=id, sets=set_,
                           max_bytes=int(max_mb * 1024 * 1024))
     if not plan.document.has_text:
@@ -410,7 +422,12 @@ def ingest_cmd(
             if not typer.confirm(f"{message}. Add it anyway?", default=False, err=True):
                 raise ArchiveError("not added")
         else:
-            raise ArchiveError(f"{message}; not added (--allow-duplicate adds it anyway)")
+            hint = ""
+            if any(m.reason == duplicates.SAME_WORK for m in dupes):
+                hint = (f"; to archive the file with the record there is, use --attach "
+                        f"{dupes[0].id}")
+            raise ArchiveError(f"{message}; not added (--allow-duplicate adds it anyway"
+                               f"{hint})")
     if dry_run:
         typer.echo(yamlio.dump_record(record.to_data()), nl=False)
         err("dry run: nothing was written")

@@ -110,3 +110,21 @@ def commit(archive: Archive, plan: Plan) -> Record:
     sha256 the file had when it was read (else nothing is written)."""
     data = dict(plan.data)
     return archive.add(data, plan.source, files=[(plan.path, plan.file)])
+
+
+def attach(archive: Archive, path: str | Path, record_id: str,
+           max_bytes: int = MAX_BYTES) -> Record:
+    """Archive the commentary at ``path`` with the existing record ``record_id`` (one
+    added before its text was at hand, like the shipped seed's record). The file is read
+    as for ingesting (refused when empty, binary, too large); a file another record
+    already holds is refused."""
+    path = Path(path)
+    read_document(path, max_bytes)
+    entry = file_entry(path)
+    archive.read(record_id)  # NotFound before anything else
+    holders = [m.id for m in duplicates.Finder(records_data(archive)).find(
+        {"id": "", "files": [entry]}) if m.reason == duplicates.SAME_FILE]
+    if holders:
+        raise ArchiveError(f"{path}: {', '.join(holders)} already holds this file (same "
+                           "sha256); nothing was written")
+    return archive.attach(record_id, path, entry)

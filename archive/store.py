@@ -377,20 +377,48 @@ class Archive:
                 shutil.rmtree(target, ignore_errors=True)
             raise
 
+    def attach(self, record_id: str, path: Path, entry: dict[str, Any] | None = None) -> Record:
+        """Archive the file at ``path`` with an existing record: copied into its folder
+        (checked against ``entry``'s sha256 when given) and listed in its ``files``."""
+        from .files import copy_verified, file_entry, unique_names
+
+        path = Path(path)
+        with self.lock():
+            record = self.read(record_id)
+            [name] = unique_names([path], {f.path for f in record.files} | {RECORD_FILE})
+            made = {**(entry or file_entry(path)), "path": name}
+            data = record.to_data()
+            data["files"] = [*data.get("files", []), made]
+            updated = validate_record(data)
+            target = self.record_dir(record_id) / name
+            # copied under a hidden name, then renamed: never half a file under its name
+            partial = target.with_name(f".{name}.{uuid.uuid4().hex[:8]}.tmp")
+            copy_verified(path, partial, made["sha256"])
+            try:
+                os.rename(partial, target)
+                return self._save_locked(updated)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                target.unlink(missing_ok=True)
+                raise
+
     def save(self, record: Record) -> Record:
         """Replace an existing record (same id), stamping ``provenance.updated``."""
         with self.lock():
             if not self.exists(record.id):
                 raise NotFound(self._not_found_message(record.id))
-            from .model import Provenance
+            return self._save_locked(record)
 
-            prov = record.provenance or Provenance()
-            record = record.model_copy(update={"provenance": prov.model_copy(update={
-                "updated": now()})})
-            record = validate_record(record.to_data())
-            for stale in self.record_dir(record.id).glob(f".{RECORD_FILE}.*.tmp"):
-                stale.unlink(missing_ok=True)  # left by a writer that died
-            write_atomic(self.record_file(record.id), yamlio.dump_record(record.to_data()))
+    def _save_locked(self, record: Record) -> Record:
+        from .model import Provenance
+
+        prov = record.provenance or Provenance()
+        record = record.model_copy(update={"provenance": prov.model_copy(update={
+            "updated": now()})})
+        record = validate_record(record.to_data())
+        for stale in self.record_dir(record.id).glob(f".{RECORD_FILE}.*.tmp"):
+            stale.unlink(missing_ok=True)  # left by a writer that died
+        write_atomic(self.record_file(record.id), yamlio.dump_record(record.to_data()))
         return record
 
     # ----------------------------------------------------------------- removal

@@ -344,3 +344,32 @@ def test_unreadable_pdfs_are_refused(cli, empty_root, tmp_path, maker, message):
     res = ingest(cli, empty_root, path, "--yes")
     assert res.exit_code == 1 and str(path) in res.stderr and message in res.stderr
     assert list((empty_root / "records").iterdir()) == []
+
+
+def test_attach_archives_the_file_with_an_existing_record(cli, seed_root, tmp_path):
+    if not SEED_TEXT.exists():
+        pytest.skip("../shared/seed is not here")
+    before = show(cli, seed_root, SEED_ID)
+    res = ingest(cli, seed_root, SEED_TEXT, "--yes")
+    assert res.exit_code == 1 and f"--attach {SEED_ID}" in res.stderr
+    res = ingest(cli, seed_root, SEED_TEXT, "--attach", SEED_ID)
+    assert res.exit_code == 0, res.stderr
+    after = show(cli, seed_root, SEED_ID)
+    [f] = after["files"]
+    assert f["sha256"] == hashlib.sha256(SEED_TEXT.read_bytes()).hexdigest()
+    assert (seed_root / "records" / SEED_ID / f["path"]).read_bytes() == SEED_TEXT.read_bytes()
+    assert {k: v for k, v in after.items() if k not in ("files", "provenance")} == \
+        {k: v for k, v in before.items() if k not in ("files", "provenance")}
+    assert [p.name for p in (seed_root / "records" / SEED_ID).iterdir()
+            if p.name.startswith(".")] == []
+    assert cli(seed_root, "validate").exit_code == 0
+    # the same file twice, an unknown record, a bad file: refused, nothing written
+    res = ingest(cli, seed_root, SEED_TEXT, "--attach", SEED_ID)
+    assert res.exit_code == 1 and "already holds this file" in res.stderr
+    res = ingest(cli, seed_root, SEED_TEXT, "--attach", "no-such-record")
+    assert res.exit_code == 1 and "no-such-record: no such record" in res.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    res = ingest(cli, seed_root, empty, "--attach", SEED_ID)
+    assert res.exit_code == 1 and "empty" in res.stderr
+    assert show(cli, seed_root, SEED_ID)["files"] == after["files"]
