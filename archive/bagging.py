@@ -664,6 +664,98 @@ def restore(archive: Archive, path: str | os.PathLike[str], *, dry_run: bool = F
     return result
 
 
+# --------------------------------------------------------------------------- packed bags
+
+PACKED_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
+
+
+def is_packed(path: str | os.PathLike[str]) -> bool:
+    """A file named as a zip or tar archive (of a bag, when imported)."""
+    name = Path(path).name.lower()
+    return Path(path).is_file() and name.endswith(PACKED_SUFFIXES)
+
+
+def _safe_member(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return bool(name) and not name.startswith("/") and ".." not in parts and ":" not in parts[0]
+
+
+def _unpack(packed: Path, into: Path) -> None:
+    """Extract ``packed`` into ``into``; refuse links, devices and names that would land
+    outside it (BagRefused naming the member)."""
+    import stat
+    import tarfile
+    import zipfile
+
+    if zipfile.is_zipfile(packed):
+        with zipfile.ZipFile(packed) as zf:
+            for info in zf.infolist():
+                kind = stat.S_IFMT(info.external_attr >> 16)
+                if not _safe_member(info.filename) or kind not in (0, stat.S_IFREG,
+                                                                   stat.S_IFDIR):
+                    raise BagRefused(f"{packed}: {info.filename!r} is a link or would be "
+                                     "written outside the bag; nothing was imported")
+            zf.extractall(into)
+        return
+    try:
+        tf = tarfile.open(packed)
+    except (tarfile.TarError, OSError) as exc:
+        raise BagRefused(f"{packed}: not a zip or tar archive that can be read ({exc}); "
+                         "nothing was imported") from None
+    with tf:
+        for member in tf.getmembers():
+            if not _safe_member(member.name) or not (member.isfile() or member.isdir()):
+                raise BagRefused(f"{packed}: {member.name!r} is a link, a device, or would be "
+                                 "written outside the bag; nothing was imported")
+        if hasattr(tarfile, "data_filter"):
+            tf.extractall(into, filter="data")
+        else:  # Python before 3.11.4: the members were checked above
+            tf.extractall(into)
+
+
+@contextlib.contextmanager
+def unpacked(archive: Archive, packed: Path) -> Iterator[Path]:
+    """The bag inside a zip or tar file, extracted into the archive's state folder (the
+    same disk as records/) and removed afterwards. The bag is the archive's top folder, or
+    the archive itself when bagit.txt is at its top."""
+    archive.state.mkdir(exist_ok=True)
+    where = archive.state / f"unpacked-{uuid.uuid4().hex[:8]}"
+    where.mkdir()
+    try:
+        try:
+            _unpack(packed, where)
+        except (OSError, EOFError, ValueError) as exc:
+            raise BagRefused(f"{packed}: cannot be unpacked: {exc}; nothing was "
+                             "imported") from None
+        if is_bag(where):
+            yield where
+        else:
+            tops = [p for p in where.iterdir() if not p.name.startswith(".")]
+            if len(tops) != 1 or not is_bag(tops[0]):
+                raise BagRefused(f"{packed}: holds no bag (no bagit.txt at its top or in its "
+                                 "one top folder); nothing was imported")
+            yield tops[0]
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+
+
+def restore_packed(archive: Archive, packed: str | os.PathLike[str], **options: Any
+                   ) -> RestoreResult:
+    """:func:`restore` for a bag packed as a zip or tar file; problems name the file as
+    ``packed:path/inside``."""
+    packed = Path(packed)
+    with unpacked(archive, packed) as bag:
+        try:
+            result = restore(archive, bag, **options)
+        except ArchiveError as exc:
+            def named(text: str) -> str:
+                return text.replace(str(bag) + os.sep, f"{packed}:").replace(str(bag),
+                                                                             str(packed))
+            raise type(exc)(named(exc.message), [named(d) for d in exc.details]) from None
+    result.bag = packed
+    return result
+
+
 DUPLICATE_HINT = ("--on-duplicate skip leaves such records out; --on-duplicate new imports "
                   "them, with new ids where their ids are taken")
 

@@ -844,8 +844,8 @@ def validate_cmd(
 
 @command("import")
 def import_cmd(
-    file: Path = typer.Argument(..., help="The file to import, or a bag folder made by "
-                               "archive bag."),
+    file: Path = typer.Argument(..., help="The file to import, or a bag made by archive bag "
+                               "(its folder, or a .zip or .tar(.gz) of it)."),
     format: Optional[str] = typer.Option(
         None, "--format", help="bibtex, biblatex, ris, csl-json, yaml or json (default: from "
         "the file's suffix, and its content where the suffix is ambiguous)."),
@@ -872,10 +872,10 @@ def import_cmd(
     Fields with no place in a record are reported as dropped (see --verbose or
     --report). The file is read as a stream, so large files keep memory flat.
 
-    A bag folder (made by `archive bag`) is validated with bagit first: a file
-    missing, added or changed by one byte, and nothing is imported. Its records
-    (and removed records) are then restored with their archived files, each
-    checked against its sha256.
+    A bag (made by `archive bag`: its folder, or a .zip or .tar(.gz) of it, unpacked
+    safely first) is validated with bagit: a file missing, added or changed by one
+    byte, and nothing is imported. Its records (and removed records) are then
+    restored with their archived files, each checked against its sha256.
 
     \b
     Examples:
@@ -883,15 +883,19 @@ def import_cmd(
       archive import zotero-export.ris --on-duplicate skip
       archive import items.json --format csl-json --report import-report.jsonl
       archive import ../commentaries-2024-06 --dry-run
+      archive import commentaries-2024-06.tar.gz
     """
     from . import importer
 
+    from . import bagging
+
     archive = _archive()
-    if file.is_dir():
+    if file.is_dir() or bagging.is_packed(file):
         not_for_bags = [name for name, given in (("--format", format), ("--encoding", encoding),
                                                  ("--report", report)) if given is not None]
         if not_for_bags:
-            raise ArchiveError(f"{file}: a folder (a bag); {', '.join(not_for_bags)} "
+            what = "a folder (a bag)" if file.is_dir() else "a packed bag"
+            raise ArchiveError(f"{file}: {what}; {', '.join(not_for_bags)} "
                                "apply only to a file import")
         _import_bag(archive, file, dry_run, on_duplicate)
         return
@@ -932,9 +936,10 @@ def import_cmd(
 def _import_bag(archive: Any, bag: Path, dry_run: bool, on_duplicate: str) -> None:
     from . import bagging
 
-    result = bagging.restore(archive, bag, dry_run=dry_run, on_duplicate=on_duplicate,
-                             progress_factory=progress_factory(
-                                 "Restoring from " + bag.name, minimum=1 << 26, unit="bytes"))
+    restore = bagging.restore_packed if bagging.is_packed(bag) else bagging.restore
+    result = restore(archive, bag, dry_run=dry_run, on_duplicate=on_duplicate,
+                     progress_factory=progress_factory(
+                         "Restoring from " + bag.name, minimum=1 << 26, unit="bytes"))
     for old, new in result.renamed.items():
         err(f"note: {old}: the id is taken; imported as {new}")
     for line in result.warnings:

@@ -500,3 +500,82 @@ def test_the_help_examples_run(cli, seed_root, target, tmp_path, monkeypatch):
     res = cli(target, *restore)
     assert res.exit_code == 0, res.stderr
     assert res.stdout.split() == ["tokiwa-2022-do-not-be-disturbed"]
+
+
+# --------------------------------------------------------------------------- packed bags
+
+
+def _tar(bag: Path, out: Path, top: bool = True) -> Path:
+    """The bag packed by the system's tar, as a librarian sends one."""
+    import subprocess
+
+    args = ["tar", "-czf", str(out), "-C", str(bag.parent if top else bag),
+            bag.name if top else "."]
+    subprocess.run(args, check=True)
+    return out
+
+
+def _zip(bag: Path, out: Path) -> Path:
+    import shutil as _shutil
+
+    return Path(_shutil.make_archive(str(out.with_suffix("")), "zip", bag.parent, bag.name))
+
+
+@pytest.mark.parametrize("pack", ["tar.gz", "zip", "tar-no-top-folder"])
+def test_a_packed_bag_is_unpacked_validated_and_restored(cli, bag, source, target, tmp_path,
+                                                         pack):
+    if pack == "zip":
+        packed = _zip(bag, tmp_path / "bag.zip")
+    else:
+        packed = _tar(bag, tmp_path / "bag.tar.gz", top=pack == "tar.gz")
+    res = cli(target, "import", str(packed))
+    assert res.exit_code == 0, res.stderr
+    assert record_files(target) == record_files(source)
+    assert record_files(target, "deleted") == record_files(source, "deleted")
+    assert f"from the bag {packed}" in res.stderr
+    assert [p.name for p in (target / ".archive").iterdir() if p.name.startswith("unpacked")] \
+        == []
+
+
+def test_a_packed_bag_with_a_changed_byte_is_refused_naming_the_file(cli, bag, target,
+                                                                     tmp_path):
+    flip_byte(bag / PDF, 100)
+    packed = _tar(bag, tmp_path / "bag.tar.gz")
+    res = cli(target, "import", str(packed))
+    assert res.exit_code == 1
+    assert f"{packed}:{PDF}" in res.stderr and "nothing was imported" in res.stderr
+    assert_no_traceback(res.stderr)
+    assert nothing_imported(target)
+    assert [p.name for p in (target / ".archive").iterdir() if p.name.startswith("unpacked")] \
+        == []
+
+
+def test_a_packed_file_that_escapes_or_holds_no_bag_is_refused(cli, bag, target, tmp_path):
+    import tarfile
+    import zipfile
+
+    evil = tmp_path / "evil.tar"
+    with tarfile.open(evil, "w") as tf:
+        tf.add(bag / "bagit.txt", arcname="../outside.txt")
+    res = cli(target, "import", str(evil))
+    assert res.exit_code == 1 and "would be written outside the bag" in res.stderr
+    assert not (target / ".archive" / "outside.txt").exists()
+    linked = tmp_path / "link.tar"
+    with tarfile.open(linked, "w") as tf:
+        info = tarfile.TarInfo("bag/data/records/x/record.yaml")
+        info.type = tarfile.SYMTYPE
+        info.linkname = "/etc/passwd"
+        tf.addfile(info)
+    res = cli(target, "import", str(linked))
+    assert res.exit_code == 1 and "is a link" in res.stderr
+    nobag = tmp_path / "nobag.zip"
+    with zipfile.ZipFile(nobag, "w") as zf:
+        zf.writestr("notes/readme.txt", "hello")
+    res = cli(target, "import", str(nobag))
+    assert res.exit_code == 1 and "holds no bag" in res.stderr
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(b"\x1f\x8b not really gzip")
+    res = cli(target, "import", str(broken))
+    assert res.exit_code == 1 and str(broken) in res.stderr
+    assert nothing_imported(target)
+    assert_no_traceback(res.stderr)
