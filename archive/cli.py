@@ -885,9 +885,7 @@ def import_cmd(
       archive import ../commentaries-2024-06 --dry-run
       archive import commentaries-2024-06.tar.gz
     """
-    from . import importer
-
-    from . import bagging
+    from . import bagging, importer
 
     archive = _archive()
     if file.is_dir() or bagging.is_packed(file):
