@@ -496,10 +496,16 @@ def test_the_help_examples_run(cli, seed_root, target, tmp_path, monkeypatch):
         res = cli(seed_root, *argv)
         assert res.exit_code == 0, (argv, res.stderr)
         bagit.Bag(argv[1]).validate()
-    (restore,) = [a for a in _help_examples(cli, "import") if "commentaries" in a[1]]
-    res = cli(target, *restore)
-    assert res.exit_code == 0, res.stderr
-    assert res.stdout.split() == ["tokiwa-2022-do-not-be-disturbed"]
+    restores = [a for a in _help_examples(cli, "import") if "commentaries" in a[1]]
+    assert [a[1] for a in restores] == ["../commentaries-2024-06",
+                                        "commentaries-2024-06.tar.gz"]
+    _tar(Path("../commentaries-2024-06"), Path("commentaries-2024-06.tar.gz"))
+    for n, argv in enumerate(restores):
+        into = init(tmp_path / f"restored-{n}")
+        res = cli(into, *argv)
+        assert res.exit_code == 0, res.stderr
+        if "--dry-run" not in argv:
+            assert res.stdout.split() == ["tokiwa-2022-do-not-be-disturbed"]
 
 
 # --------------------------------------------------------------------------- packed bags
