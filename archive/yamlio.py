@@ -62,11 +62,10 @@ def read_text(path: Path) -> str:
     """A file's text as UTF-8; a clear error if it is missing, a folder or not UTF-8."""
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise ArchiveError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ArchiveError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
+        from .files import file_size
+
+        file_size(path)  # missing, a folder, not readable: says which
         raise ArchiveError(f"{path}: cannot read: {exc.strerror}") from None
     try:
         text = data.decode("utf-8-sig")

@@ -126,9 +126,10 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=["one-affiliation", "three-lines"])
 def test_gfj_layout_documents_with_other_authors_dates_and_titles(cli, empty_root, tmp_path,
                                                                    case):
-    want = case.pop("want")
+    want = case["want"]
     path = tmp_path / "commentary.txt"
-    path.write_text(gfj_text(**case), encoding="utf-8")
+    path.write_text(gfj_text(**{k: v for k, v in case.items() if k != "want"}),
+                    encoding="utf-8")
     res = ingest(cli, empty_root, path, "--yes")
     assert res.exit_code == 0, res.stderr
     data = show(cli, empty_root, res.stdout.strip())
@@ -146,10 +147,16 @@ def test_gfj_layout_documents_with_other_authors_dates_and_titles(cli, empty_roo
     assert data["files"][0]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_ingesting_the_same_file_twice_is_a_duplicate(cli, empty_root, tmp_path):
+def first_case(tmp_path: Path) -> Path:
+    """The first GFJ-layout case, written to a.txt."""
     path = tmp_path / "a.txt"
     path.write_text(gfj_text(**{k: v for k, v in CASES[0].items() if k != "want"}),
                     encoding="utf-8")
+    return path
+
+
+def test_ingesting_the_same_file_twice_is_a_duplicate(cli, empty_root, tmp_path):
+    path = first_case(tmp_path)
     first = ingest(cli, empty_root, path, "--yes")
     assert first.exit_code == 0, first.stderr
     res = ingest(cli, empty_root, path, "--yes", "--set", "title=Something else entirely")
@@ -159,9 +166,7 @@ def test_ingesting_the_same_file_twice_is_a_duplicate(cli, empty_root, tmp_path)
 
 
 def test_dry_run_shows_the_draft_and_writes_nothing(cli, empty_root, tmp_path):
-    path = tmp_path / "a.txt"
-    path.write_text(gfj_text(**{k: v for k, v in CASES[0].items() if k != "want"}),
-                    encoding="utf-8")
+    path = first_case(tmp_path)
     res = ingest(cli, empty_root, path, "--dry-run")
     assert res.exit_code == 0, res.stderr
     assert "title: Why the Indo-Pacific needs a new framework" in res.stdout
@@ -171,9 +176,7 @@ def test_dry_run_shows_the_draft_and_writes_nothing(cli, empty_root, tmp_path):
 
 
 def test_without_a_terminal_it_asks_for_yes(cli, empty_root, tmp_path):
-    path = tmp_path / "a.txt"
-    path.write_text(gfj_text(**{k: v for k, v in CASES[0].items() if k != "want"}),
-                    encoding="utf-8")
+    path = first_case(tmp_path)
     res = ingest(cli, empty_root, path)
     assert res.exit_code == 1 and "--yes" in res.stderr
     assert list((empty_root / "records").iterdir()) == []
@@ -197,9 +200,7 @@ def test_another_layout_gives_a_partial_draft_and_names_what_is_missing(cli, emp
 
 
 def test_edit_opens_the_draft_in_the_editor(cli, empty_root, tmp_path):
-    path = tmp_path / "a.txt"
-    path.write_text(gfj_text(**{k: v for k, v in CASES[0].items() if k != "want"}),
-                    encoding="utf-8")
+    path = first_case(tmp_path)
     editor = f"{sys.executable} -c \"import sys,pathlib; p=pathlib.Path(sys.argv[1]); " \
              f"p.write_text(p.read_text().replace('framework', 'framework now'))\""
     res = cli(empty_root, "ingest", str(path), "--edit", "--yes", env={"EDITOR": editor})
@@ -228,8 +229,7 @@ def test_bad_files_are_refused_with_a_message(cli, empty_root, tmp_path, content
 
 def test_a_file_over_the_size_limit_is_refused(cli, empty_root, tmp_path):
     path = tmp_path / "big.txt"
-    path.write_text(gfj_text(**{k: v for k, v in CASES[0].items() if k != "want"}) * 20,
-                    encoding="utf-8")
+    path.write_text(first_case(tmp_path).read_text(encoding="utf-8") * 20, encoding="utf-8")
     res = ingest(cli, empty_root, path, "--yes", "--max-mb", "0.01")
     assert res.exit_code == 1 and "limit" in res.stderr and str(path) in res.stderr
     assert list((empty_root / "records").iterdir()) == []
