@@ -385,10 +385,11 @@ def ingest_cmd(
 
     \b
     Examples:
-      archive ingest ../shared/seed/000_f654265583f912ba.txt
+      archive ingest ../shared/seed/000_f654265583f912ba.txt --dry-run
       archive ingest commentary.pdf --yes
-      archive ingest scan.pdf --set title="..." --set issued=2023-03-01 --yes
-      archive ingest ../shared/seed/000_f654265583f912ba.txt \
+      archive ingest scan.pdf --set title="Japan and the Quad" --set issued=2023-03-01 \\
+        --set "authors=[{family: Ota, given: Ken}]" --yes
+      archive ingest ../shared/seed/000_f654265583f912ba.txt \\
         --attach tokiwa-2022-do-not-be-disturbed
     """
     from . import duplicates, ingesting, yamlio
@@ -410,7 +411,7 @@ def ingest_cmd(
     interactive = _is_terminal(sys.stdin) and not yes
     if plan.missing_required() and interactive:
         plan.data = _ask_missing(plan.data, [(f, "") for f in plan.missing_required()],
-                                 operations_known(archive))
+                                 _known_acronyms(archive))
     if edit:
         plan.data = _edit_draft(archive, plan)
     record, dupes = ingesting.check(archive, plan)
@@ -418,7 +419,7 @@ def ingest_cmd(
         message = duplicates.describe(dupes)
         if allow_duplicate or dry_run:
             err(f"warning: {message}")
-        elif interactive and not dry_run:
+        elif interactive:
             if not typer.confirm(f"{message}. Add it anyway?", default=False, err=True):
                 raise ArchiveError("not added")
         else:
@@ -445,7 +446,7 @@ def ingest_cmd(
         f"{archived.bytes} bytes, sha256 {archived.sha256})")
 
 
-def operations_known(archive: Any) -> dict[str, str]:
+def _known_acronyms(archive: Any) -> dict[str, str]:
     from . import operations
 
     return operations.known_acronyms(_existing(archive))
@@ -454,11 +455,10 @@ def operations_known(archive: Any) -> dict[str, str]:
 def _show_draft(plan: Any) -> None:
     """The draft on stderr: each field found, where it came from, and what is missing."""
     from . import yamlio
+    from .ingesting import ordered
 
     draft = plan.draft
     err(f"Draft from {plan.path.name} (layout: {draft.layout}):")
-    from .ingesting import ordered
-
     text = yamlio.dump_record(ordered({k: v for k, v in plan.data.items()
                                        if k != "provenance"}))
     for line in text.rstrip("\n").splitlines():
@@ -476,6 +476,7 @@ def _edit_draft(archive: Any, plan: Any) -> dict[str, Any]:
     """The draft after the librarian's edits in $EDITOR (validated before it is taken)."""
     from . import yamlio
     from .errors import InvalidRecord
+    from .ingesting import ordered
 
     def parse(text: str, where: str) -> dict[str, Any]:
         data = yamlio.loads(text, where)
@@ -487,8 +488,6 @@ def _edit_draft(archive: Any, plan: Any) -> dict[str, Any]:
         except InvalidRecord as exc:
             raise ArchiveError("the draft is not valid", exc.details) from None
         return data
-
-    from .ingesting import ordered
 
     edited = _edit_yaml(yamlio.dump_record(ordered(plan.data)), "draft", parse)
     return plan.data if edited is None else edited

@@ -373,3 +373,26 @@ def test_attach_archives_the_file_with_an_existing_record(cli, seed_root, tmp_pa
     res = ingest(cli, seed_root, empty, "--attach", SEED_ID)
     assert res.exit_code == 1 and "empty" in res.stderr
     assert show(cli, seed_root, SEED_ID)["files"] == after["files"]
+
+
+def test_the_help_examples_run(cli, seed_root, tmp_path, monkeypatch):
+    if not SEED_TEXT.exists():
+        pytest.skip("../shared/seed is not here")
+    pytest.importorskip("reportlab")
+    from tests.conftest import SHARED
+    from tests.pdfs import gfj_pdf, image_only_pdf
+    from tests.test_cli import _help_examples
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (tmp_path / "shared").symlink_to(SHARED)
+    monkeypatch.chdir(work)
+    gfj_pdf(work / "commentary.pdf", _commentary())
+    image_only_pdf(work / "scan.pdf")
+    examples = _help_examples(cli, "ingest")
+    assert len(examples) == 4
+    for argv in examples:
+        res = cli(seed_root, *argv)
+        assert res.exit_code == 0, (argv, res.stderr)
+    assert show(cli, seed_root, SEED_ID)["files"][0]["path"] == SEED_TEXT.name
+    assert cli(seed_root, "validate").exit_code == 0
