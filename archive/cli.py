@@ -828,12 +828,13 @@ def validate_cmd(
     else:
         for p in problems:
             typer.echo(str(p))
-    bad = len({p.record for p in errors})
+    bad = sorted({p.record for p in errors if p.record})
     what = f"record{'' if total == 1 else 's'}" + (" (archived files only)" if fixity_only
                                                    else "")
     if errors or (strict and warnings):
+        named = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
         err(f"{len(errors)} error(s), {len(warnings)} warning(s) in {total} {what} "
-            f"({bad} with errors)")
+            f"({len(bad)} with errors" + (f": {named})" if bad else ")"))
         raise typer.Exit(1)
     err(f"ok: {total} {what} checked" + (f", {len(warnings)} warning(s)" if warnings else ""))
 

@@ -101,7 +101,7 @@ def test_validate_names_the_record_and_file_and_recovers(cli, empty_root, tmp_pa
     expected = {"one byte": "sha256 is", "truncated": "size is", "appended": "size is",
                 "missing": "archived file is missing"}[how]
     assert expected in res.stdout
-    assert "1 with errors" in res.stderr
+    assert f"1 with errors: {record.id})" in res.stderr
     listed = cli(empty_root, "validate", *flags, "--json")
     assert {p["record"] for p in listed.json} == {record.id}
     path.write_bytes(good)
