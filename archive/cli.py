@@ -626,7 +626,8 @@ def search_cmd(
 ) -> None:
     """Search the records, best match first.
 
-    Looks in titles, subtitles, names, affiliations, subjects, abstracts and series.
+    Looks in titles, subtitles, names, affiliations, subjects, abstracts, series, and
+    the text of archived files (ranked below the rest).
     Every word must match (as a word or the start of one); accents and case are
     ignored; "quoted words" match as a phrase. The index lives in .archive/ and
     follows every change to records/, hand edits and git pull included.

@@ -396,3 +396,16 @@ def test_the_help_examples_run(cli, seed_root, tmp_path, monkeypatch):
         assert res.exit_code == 0, (argv, res.stderr)
     assert show(cli, seed_root, SEED_ID)["files"][0]["path"] == SEED_TEXT.name
     assert cli(seed_root, "validate").exit_code == 0
+
+
+def test_archived_text_is_searched_and_ranked_below_the_metadata(cli, empty_root, tmp_path):
+    ingested = ingest(cli, empty_root, first_case(tmp_path), "--yes").stdout.strip()
+    res = cli(empty_root, "add", "--title", "What the government announced",
+              "--byline", "Ken Ota", "--issued", "2020")
+    assert res.exit_code == 0, res.stderr
+    added = res.stdout.strip()
+    hits = [h["id"] for h in cli(empty_root, "search", "announced", "--json").json]
+    assert hits == [added, ingested]
+    # words only in the text find only the ingested record
+    assert [h["id"] for h in cli(empty_root, "search", "observers", "--json").json] == \
+        [ingested]
