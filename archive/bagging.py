@@ -44,6 +44,8 @@ PAYLOAD_DIRS = ("records", "deleted", "exports")
 CHUNK = 1 << 20
 PARALLEL_BYTES = 64 << 20  # above this much payload, bagit hashes with several processes
 ON_DUPLICATE = ("fail", "skip", "new")
+# a bag packed in one file (written by archive bag OUT.tar.gz, read by archive import)
+PACKED_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 
 Progress = Callable[[int], Any]  # progress_factory(total) -> context manager of advance(n)
 
@@ -135,7 +137,11 @@ def check_output(archive: Archive, out: Path) -> None:
     """OUT must be new (or an empty folder), in a folder that exists, outside the archive's
     own folders."""
     out = Path(out)
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
+    if out.name.lower().endswith(PACKED_SUFFIXES):
+        if out.exists() or out.is_symlink():
+            raise ArchiveError(f"{out}: exists; give a new file name for the packed bag (an "
+                               "existing file is never overwritten)")
+    elif out.is_symlink() or (out.exists() and not out.is_dir()):
         raise ArchiveError(f"{out}: exists and is not a folder; give a new folder name for "
                            "the bag")
     if out.is_dir() and any(out.iterdir()):
@@ -246,6 +252,9 @@ def make(archive: Archive, out: str | os.PathLike[str], ids: Iterable[str] = (),
         result = _stage_and_bag(archive, stage, out, record_ids, removed_ids, data, notes,
                                 source_organization, contact_name, contact_email,
                                 all_records, copy_progress)
+        if out.name.lower().endswith(PACKED_SUFFIXES):
+            _pack(stage, out)
+            return result
         _sync()
         try:
             os.rename(stage, out)  # an empty folder OUT is replaced whole (POSIX)
@@ -666,13 +675,53 @@ def restore(archive: Archive, path: str | os.PathLike[str], *, dry_run: bool = F
 
 # --------------------------------------------------------------------------- packed bags
 
-PACKED_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 
 
 def is_packed(path: str | os.PathLike[str]) -> bool:
     """A file named as a zip or tar archive (of a bag, when imported)."""
     name = Path(path).name.lower()
     return Path(path).is_file() and name.endswith(PACKED_SUFFIXES)
+
+
+def packed_stem(path: Path) -> str:
+    """``commentaries-2024-06.tar.gz`` -> ``commentaries-2024-06`` (the bag's folder inside)."""
+    name = path.name
+    for suffix in sorted(PACKED_SUFFIXES, key=len, reverse=True):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)] or "bag"
+    return name
+
+
+def _pack(bag: Path, out: Path) -> None:
+    """Pack the bag folder as OUT (zip or tar, by OUT's suffix), with one top folder named
+    after OUT; written beside OUT, flushed, and renamed to it whole."""
+    import tarfile
+    import zipfile
+
+    top = packed_stem(out)
+    partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+    name = out.name.lower()
+    try:
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(partial, "x", zipfile.ZIP_DEFLATED) as zf:
+                for path in sorted(bag.rglob("*")):
+                    zf.write(path, f"{top}/{path.relative_to(bag).as_posix()}")
+        else:
+            mode = {".tar": "x", ".tar.gz": "x:gz", ".tgz": "x:gz", ".tar.bz2": "x:bz2",
+                    ".tar.xz": "x:xz"}[next(s for s in sorted(PACKED_SUFFIXES, key=len,
+                                                              reverse=True)
+                                            if name.endswith(s))]
+            with tarfile.open(partial, mode, format=tarfile.PAX_FORMAT) as tf:
+                tf.add(bag, arcname=top, recursive=True)
+        with open(partial, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.rename(partial, out)
+        _fsync_dir(out.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(bag, ignore_errors=True)
 
 
 def _safe_member(name: str) -> bool:

@@ -989,7 +989,8 @@ def _import_notes(result: Any, verbose: bool) -> None:
 @command("bag")
 def bag_cmd(
     out: Path = typer.Argument(..., metavar="OUT", help="The bag's folder (must not exist, "
-                               "or be empty)."),
+                               "or be empty); or a new .zip, .tar or .tar.gz file to pack the "
+                               "bag in."),
     ids: list[str] = typer.Argument(None, metavar="[ID]...", help="The records to bag."),
     all_records: bool = typer.Option(False, "--all", help="Bag every record, and the removed "
                                      "records with their tombstones."),
@@ -1008,13 +1009,15 @@ def bag_cmd(
     and, with --all, data/deleted/<id>/ (removed records and their tombstones), with
     sha256 and sha512 manifests and bag-info.txt. Every record is validated and every
     archived file checked against its sha256 first: one failure and nothing is written.
-    The bag is made in a hidden folder beside OUT and renamed to OUT when whole.
+    The bag is made in a hidden folder beside OUT and renamed to OUT when whole;
+    an OUT ending in .zip, .tar or .tar.gz is a file holding the bag in one folder.
     Restore it with `archive import OUT`.
 
     \b
     Examples:
       archive bag ../commentaries-2024-06 --all --source-organization "GFJ Library"
       archive bag one-record tokiwa-2022-do-not-be-disturbed
+      archive bag ../commentaries-2024-06.tar.gz --all --source-organization "GFJ Library"
     """
     from . import bagging
 

@@ -491,15 +491,16 @@ def test_the_help_examples_run(cli, seed_root, target, tmp_path, monkeypatch):
     work.mkdir()
     monkeypatch.chdir(work)
     examples = _help_examples(cli, "bag")
-    assert len(examples) == 2
+    assert len(examples) == 3
     for argv in examples:
         res = cli(seed_root, *argv)
         assert res.exit_code == 0, (argv, res.stderr)
-        bagit.Bag(argv[1]).validate()
+        if not argv[1].endswith(".tar.gz"):
+            bagit.Bag(argv[1]).validate()
     restores = [a for a in _help_examples(cli, "import") if "commentaries" in a[1]]
     assert [a[1] for a in restores] == ["../commentaries-2024-06",
                                         "commentaries-2024-06.tar.gz"]
-    _tar(Path("../commentaries-2024-06"), Path("commentaries-2024-06.tar.gz"))
+    Path("../commentaries-2024-06.tar.gz").rename("commentaries-2024-06.tar.gz")
     for n, argv in enumerate(restores):
         into = init(tmp_path / f"restored-{n}")
         res = cli(into, *argv)
@@ -585,3 +586,34 @@ def test_a_packed_file_that_escapes_or_holds_no_bag_is_refused(cli, bag, target,
     assert res.exit_code == 1 and str(broken) in res.stderr
     assert nothing_imported(target)
     assert_no_traceback(res.stderr)
+
+
+@pytest.mark.parametrize("suffix", [".tar.gz", ".zip", ".tar"])
+def test_bag_packed_in_one_file_is_read_by_tar_and_bagit(cli, source, target, tmp_path,
+                                                         suffix):
+    import subprocess
+    import tarfile
+    import zipfile
+
+    out = tmp_path / f"commentaries{suffix}"
+    res = cli(source, "bag", str(out), "--all", "--source-organization", "GFJ Library")
+    assert res.exit_code == 0, res.stderr
+    assert out.is_file() and leftovers(tmp_path) == []
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    if suffix == ".zip":
+        with zipfile.ZipFile(out) as zf:
+            assert {n.split("/")[0] for n in zf.namelist()} == {"commentaries"}
+            zf.extractall(unpacked)
+    else:  # the system's tar is the oracle for the tar files
+        subprocess.run(["tar", "-xf", str(out), "-C", str(unpacked)], check=True)
+        with tarfile.open(out) as tf:
+            assert {n.split("/")[0] for n in tf.getnames()} == {"commentaries"}
+    bagit.Bag(str(unpacked / "commentaries")).validate()
+    assert files_under(unpacked / "commentaries" / "data" / "records") == \
+        record_files(source)
+    res = cli(target, "import", str(out))
+    assert res.exit_code == 0, res.stderr
+    assert record_files(target) == record_files(source)
+    res = cli(source, "bag", str(out), "--all")
+    assert res.exit_code == 1 and "exists" in res.stderr
