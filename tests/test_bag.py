@@ -514,7 +514,6 @@ def test_the_help_examples_run(cli, seed_root, target, tmp_path, monkeypatch):
 
 def _tar(bag: Path, out: Path, top: bool = True) -> Path:
     """The bag packed by the system's tar, as a librarian sends one."""
-    import subprocess
 
     args = ["tar", "-czf", str(out), "-C", str(bag.parent if top else bag),
             bag.name if top else "."]
@@ -591,7 +590,6 @@ def test_a_packed_file_that_escapes_or_holds_no_bag_is_refused(cli, bag, target,
 @pytest.mark.parametrize("suffix", [".tar.gz", ".zip", ".tar"])
 def test_bag_packed_in_one_file_is_read_by_tar_and_bagit(cli, source, target, tmp_path,
                                                          suffix):
-    import subprocess
     import tarfile
     import zipfile
 
