@@ -514,7 +514,6 @@ def test_the_help_examples_run(cli, seed_root, target, tmp_path, monkeypatch):
 
 def _tar(bag: Path, out: Path, top: bool = True) -> Path:
     """The bag packed by the system's tar, as a librarian sends one."""
-
     args = ["tar", "-czf", str(out), "-C", str(bag.parent if top else bag),
             bag.name if top else "."]
     subprocess.run(args, check=True)
