@@ -817,3 +817,15 @@ def test_any_text_drafts_without_crashing(tmp_path, text, head, tail):
         data = {**result.data, "id": "x"}
         if not (data.get("original") or {}).get("issued", "") > data.get("issued", "9"):
             validate_record(data)
+
+
+def test_affiliations_printed_once_for_several_authors_are_flagged(tmp_path):
+    note = ("(This is the English translation of an article written by KAWAI Masahiro and "
+            "SHIRAISHI Takashi, Academic Members, GFJ, which originally appeared on the "
+            "e-Forum “Giron-Hyakushutsu” of GFJ on January 10, 2024.)")
+    path = tmp_path / "c.txt"
+    path.write_text(gfj_with_note(note), encoding="utf-8")
+    made = draft(read_document(path))
+    assert [a["family"] for a in made.data["authors"]] == ["Kawai", "Shiraishi"]
+    assert "affiliations" not in made.data["authors"][0]  # nothing invented
+    assert any("may be shared by all the authors" in n for n in made.notes)

@@ -273,6 +273,10 @@ def _read_note(note: str, out: Draft, known: dict[str, str]) -> None:
     if authors:
         data["authors"] = authors
         found["authors"] = byline_text
+        if (len(authors) > 1 and authors[-1].get("affiliations")
+                and not any(a.get("affiliations") for a in authors[:-1])):
+            notes.append("only the last author has affiliations: they may be shared by all "
+                         "the authors (\"A and B, Academic Members, GFJ\"); check them")
     if rest:
         _read_original(rest, out, known)
     if _is_translation(note):
