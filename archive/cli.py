@@ -160,13 +160,14 @@ def _print_json(data: Any) -> None:
         typer.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def _note_written(archive: Any, records: list[Any]) -> None:
+def _note_written(archive: Any, records: list[Any],
+                  texts: dict[str, str] | None = None) -> None:
     """Put what this command wrote into the search index (no re-reading)."""
     from .index import Index
 
     index = Index(archive)
     try:
-        index.note_written(records)
+        index.note_written(records, texts)
     finally:
         index.close()
 
@@ -392,7 +393,7 @@ def ingest_cmd(
       archive ingest ../shared/seed/000_f654265583f912ba.txt \\
         --attach tokiwa-2022-do-not-be-disturbed
     """
-    from . import duplicates, ingesting, yamlio
+    from . import duplicates, ingesting, operations, yamlio
 
     archive = _archive()
     if attach is not None:
@@ -411,7 +412,7 @@ def ingest_cmd(
     interactive = _is_terminal(sys.stdin) and not yes
     if plan.missing_required() and interactive:
         plan.data = _ask_missing(plan.data, [(f, "") for f in plan.missing_required()],
-                                 _known_acronyms(archive))
+                                 operations.known_acronyms(plan.existing))
     if edit:
         plan.data = _edit_draft(archive, plan)
     record, dupes = ingesting.check(archive, plan)
@@ -439,17 +440,11 @@ def ingest_cmd(
         if not typer.confirm(f"Add {record.id}?", default=True, err=True):
             raise ArchiveError("not added")
     record = ingesting.commit(archive, plan)
-    _note_written(archive, [record])
+    _note_written(archive, [record], {record.id: plan.text})
     archived = record.files[-1]
     typer.echo(record.id)
     err(f"Added {archive.record_file(record.id)} with {archived.path} ({archived.media_type}, "
         f"{archived.bytes} bytes, sha256 {archived.sha256})")
-
-
-def _known_acronyms(archive: Any) -> dict[str, str]:
-    from . import operations
-
-    return operations.known_acronyms(_existing(archive))
 
 
 def _show_draft(plan: Any) -> None:

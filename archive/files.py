@@ -8,6 +8,7 @@ import mimetypes
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,7 @@ def file_entry(path: Path, name: str | None = None) -> dict[str, Any]:
             "bytes": size, "sha256": digest}
 
 
-def unique_names(paths: list[Path], taken: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+def unique_names(paths: list[Path], taken: Iterable[str] = ()) -> list[str]:
     """Safe, distinct names for files archived together (``a.txt``, ``a-2.txt``)."""
     used = set(taken)
     out = []

@@ -9,7 +9,7 @@ from .errors import ArchiveError
 MAX_CHARS = 2_000_000  # of one file's text; what comes after is not indexed
 
 
-def text_of(path: Path, media_type: str = "") -> str:
+def text_of(path: Path) -> str:
     """The file's text (a PDF's text layer), or "" when it has none or cannot be read."""
     from .drafting import read_document
 

@@ -82,8 +82,7 @@ def archived_text(archive: Archive, record_id: str, data: dict[str, Any]) -> str
     from .fulltext import text_of
 
     folder = archive.records / record_id
-    return "\n".join(text_of(folder / f["path"], f.get("media_type", ""))
-                     for f in data["files"])
+    return "\n".join(text_of(folder / f["path"]) for f in data["files"])
 
 
 class Index:
@@ -202,18 +201,22 @@ class Index:
                 (cur.lastrowid, *(textfold.letters(columns[c]) for c in COLUMNS)),
             )
 
-    def note_written(self, records: list[Any]) -> None:
-        """Index records just written by this process, without reading them back."""
-        self.note_written_data((record.id, record.to_data()) for record in records)
+    def note_written(self, records: list[Any], texts: dict[str, str] | None = None) -> None:
+        """Index records just written by this process, without reading them back;
+        ``texts`` gives the text of a record's archived files where it is already read."""
+        self.note_written_data(((record.id, record.to_data()) for record in records), texts)
 
-    def note_written_data(self, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    def note_written_data(self, rows: Iterable[tuple[str, dict[str, Any]]],
+                          texts: dict[str, str] | None = None) -> None:
         """Index records just written, given as (id, record data), in one transaction."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for record_id, data in rows:
                 st = os.stat(self.archive.records / record_id / RECORD_FILE)
-                self._put(record_id, (st.st_mtime_ns, st.st_size), data, None,
-                          archived_text(self.archive, record_id, data))
+                text = (texts or {}).get(record_id)
+                if text is None:
+                    text = archived_text(self.archive, record_id, data)
+                self._put(record_id, (st.st_mtime_ns, st.st_size), data, None, text)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")

@@ -34,7 +34,15 @@ class Plan:
     draft: Draft
     data: dict[str, Any]
     file: dict[str, Any]  # the archived file as the record will list it
+    existing: list[dict[str, Any]]  # the archive's records (read once, for acronyms and duplicates)
     given: list[str] = field(default_factory=list)  # fields set with --set or --id
+
+    @property
+    def text(self) -> str:
+        """The document's text as the search index keeps it."""
+        from .fulltext import MAX_CHARS
+
+        return self.document.text[:MAX_CHARS]
 
     @property
     def source(self) -> str:
@@ -81,7 +89,7 @@ def plan(archive: Archive, path: str | Path, *, record_id: str | None = None,
         data["id"] = record_id
         given.append("id")
     entry = file_entry(path)
-    return Plan(path, document, made, data, entry, given)
+    return Plan(path, document, made, data, entry, existing, given)
 
 
 def check(archive: Archive, plan: Plan) -> tuple[Record, list[duplicates.Match]]:
@@ -102,7 +110,7 @@ def check(archive: Archive, plan: Plan) -> tuple[Record, list[duplicates.Match]]
     except InvalidRecord as exc:
         raise ArchiveError(f"{plan.path}: the drafted record is not valid; nothing was "
                            "written", exc.details) from None
-    return record, duplicates.find(record.to_data(), records_data(archive))
+    return record, duplicates.find(record.to_data(), plan.existing)
 
 
 def commit(archive: Archive, plan: Plan) -> Record:

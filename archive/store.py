@@ -385,7 +385,7 @@ class Archive:
         path = Path(path)
         with self.lock():
             record = self.read(record_id)
-            [name] = unique_names([path], {f.path for f in record.files} | {RECORD_FILE})
+            [name] = unique_names([path], {f.path for f in record.files})
             made = {**(entry or file_entry(path)), "path": name}
             data = record.to_data()
             data["files"] = [*data.get("files", []), made]

@@ -1033,22 +1033,16 @@ def convert(raw: RawEntry, dialect: str) -> Entry:
         mapped("pages", "pages")
 
     # ---- links, text, subjects, identifiers
-    url = take("url")
-    if url:
-        url = url.strip()
-        if _checked("url", url):
-            data["url"] = url
-            mapped("url", "url")
+    for name, what in (("url", "a web address"), ("doi", "a DOI")):
+        value = take(name)
+        if not value:
+            continue
+        value = value.strip()
+        if _checked(name, value):
+            data[name] = value
+            mapped(name, name)
         else:
-            entry.dropped.append(f"url: {url!r} is not a web address")
-    doi = take("doi")
-    if doi:
-        doi = doi.strip()
-        if _checked("doi", doi):
-            data["doi"] = doi
-            mapped("doi", "doi")
-        else:
-            entry.dropped.append(f"doi: {doi!r} is not a DOI")
+            entry.dropped.append(f"{name}: {value!r} is not {what}")
     abstract = text("abstract")
     if abstract:
         data["abstract"] = abstract
