@@ -350,3 +350,21 @@ def write_output(path: Path, text: str) -> None:
     if not path.parent.is_dir():
         raise ArchiveError(f"-o {path}: the folder {path.parent} does not exist")
     write_atomic(path, text)
+
+
+# --------------------------------------------------------------------------- one by one
+
+#: the styles of a catalog page's Cite box, in the order shown
+CITE_BOX_STYLES = ("apa", "chicago", "mla", "harvard", "ieee", "vancouver")
+
+
+def render_each(style: ResolvedStyle, items: list[dict[str, Any]], *, fmt: str = "html",
+                locale: str | None = None) -> list[str]:
+    """Each item rendered alone, as a one-entry bibliography: what a reader copies from a
+    record's page (no 2022a/2022b against other records, numbered styles start at 1).
+    An item the style renders as nothing gives ""."""
+    out = []
+    for item in items:
+        entries = render(style, [item], fmt=fmt, locale=locale)
+        out.append(entries[0] if entries else "")
+    return out
