@@ -15,6 +15,7 @@ Without that file (or without a ``styles`` key) they are the twelve aliases of
 from __future__ import annotations
 
 import html
+import os
 import re
 import warnings
 from collections.abc import Callable
@@ -227,14 +228,11 @@ def render(style: ResolvedStyle, items: list[dict[str, Any]], *, mode: str = "bi
     """One style's entries: the bibliography (in the style's order), or one citation per
     item in the order given, cited as one document (so 2022a/2022b, subsequent forms and
     ibid. behave as in a paper)."""
-    from .csl import Processor, StyleError, load_style
+    from .csl import Processor, StyleError
 
     if not items:
         return []
-    try:
-        csl_style = load_style(style.path)
-    except StyleError as exc:
-        raise ArchiveError(f"style {style.name}: {exc}") from None
+    csl_style = _load_style(style)
     if mode == "bibliography" and not csl_style.has_bibliography:
         raise ArchiveError(
             f"style {style.name} ({style.title}) has no bibliography, only citations: "
@@ -260,6 +258,29 @@ def render(style: ResolvedStyle, items: list[dict[str, Any]], *, mode: str = "bi
             raise ArchiveError(f"style {style.name}: {exc}") from None
     # one entry per line: line breaks inside an entry become spaces
     return [re.sub(r"\s*[\r\n]+\s*", " ", e).strip() for e in entries]
+
+
+_STYLES: dict[tuple[str, int, int], Any] = {}
+
+
+def _load_style(style: ResolvedStyle) -> Any:
+    """The style file read once per process (read again when it changes on disk)."""
+    from .csl import StyleError, load_style
+
+    try:
+        st = os.stat(style.path)
+        key = (str(style.path), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _STYLES:
+        return _STYLES[key]
+    try:
+        loaded = load_style(style.path)
+    except StyleError as exc:
+        raise ArchiveError(f"style {style.name}: {exc}") from None
+    if key is not None:
+        _STYLES[key] = loaded
+    return loaded
 
 
 def heading(style: ResolvedStyle, fmt: str) -> str:

@@ -119,7 +119,7 @@ class Document:
         return out
 
     def sorted_keys(self, keys: list[str], sort: list, mode: str) -> list[str]:
-        if not sort:
+        if not sort or len(keys) < 2:
             return list(keys)
         decorated = []
         for idx, k in enumerate(keys):
@@ -176,8 +176,10 @@ class Document:
         rule = attrs.get("givenname-disambiguation-rule", "by-cite")
         for k in keys:
             self.disamb[k] = Disamb()
-        if add_given and rule != "by-cite":
+        if add_given and rule != "by-cite" and self._names_may_clash(keys):
             self._global_given(keys, rule)
+        if len(set(keys)) < 2:
+            return  # one item: nothing to tell it from
         modes = []
         if add_names or (add_given and rule == "by-cite"):
             modes.append("names")
@@ -261,6 +263,22 @@ class Document:
     def _names_of(self, key: str) -> list[tuple[str, list[Name]]]:
         item = self.items[key]
         return [(v, n) for v, n in item.items() if isinstance(n, list) and n and isinstance(n[0], Name)]
+
+    def _names_may_clash(self, keys: list[str]) -> bool:
+        """Could two different people among the items' names share a short form? Always,
+        for several items; for one item, only when a family name repeats in it."""
+        if len(set(keys)) > 1:
+            return True
+        shorts: set[str] = set()
+        for _var, names in self._names_of(keys[0]) if keys else ():
+            for n in names:
+                if n.literal:
+                    continue
+                short = (n.ndp + " " + n.family).strip()
+                if short in shorts:
+                    return True
+                shorts.add(short)
+        return False
 
     def _global_given(self, keys: list[str], rule: str) -> None:
         """all-names / primary-name rules: a name whose short form is shared by different

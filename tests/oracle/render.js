@@ -7,13 +7,15 @@
 //
 //   request  {"style": "/path/style.csl", "locale_dir": "/path/to/locales",
 //             "lang": "en-US" | null, "items": [CSL-JSON, ...],
-//             "mode": "bibliography" | "citation", "format": "text" | "html",
+//             "mode": "bibliography" | "citation" | "each", "format": "text" | "html",
 //             "clusters": [[{"id": ...}, ...], ...]}          (citation mode)
 //   answer   {"entries": [string, ...], "ids": [item id of each entry, bibliography only],
 //             "empty": [ids of items that rendered nothing, so have no entry (bibliography)],
 //             "warnings": [citeproc-js warnings, when any]}  or  {"error": "message"}
 //
 // bibliography: every item is registered, entries come in the processor's order.
+// each: each item alone as a one-item bibliography (the registry holds only that item:
+//   updateItems([id])); one entry per item, "" for an item that renders nothing.
 // citation: the clusters are one document, in order, cluster i in footnote i + 1;
 //   each answer string is the cluster's final form (after later clusters may have
 //   changed it, e.g. by disambiguation), as citeproc-js's rebuildProcessorState gives it.
@@ -96,6 +98,20 @@ function bibliography(request) {
   return { entries: result[1], ids: entryIds.filter((id) => !empty.has(id)), empty: [...empty] };
 }
 
+function each(request) {
+  const { engine, ids } = makeEngine(request);
+  const entries = [];
+  for (const id of ids) {
+    engine.updateItems([id]);
+    const result = engine.makeBibliography();
+    if (!result) {
+      throw new Error("the style has no bibliography");
+    }
+    entries.push(result[1].length ? result[1][0] : "");
+  }
+  return { entries, ids };
+}
+
 function citations(request) {
   const { engine } = makeEngine(request);
   const clusters = request.clusters || [];
@@ -121,7 +137,8 @@ function answer(line) {
   }
   warnings.length = 0;
   try {
-    const out = request.mode === "citation" ? citations(request) : bibliography(request);
+    const modes = { citation: citations, each, bibliography };
+    const out = (modes[request.mode] || bibliography)(request);
     if (warnings.length) {
       out.warnings = warnings.slice();
     }
