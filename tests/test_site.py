@@ -292,7 +292,7 @@ def test_removed_record_page_and_not_found_page(site):
     root, out = site
     doc = page(out / "records" / f"{REMOVED_ID}.html")
     text = doc.text_content()
-    assert "removed" in text and "A withdrawn piece" in text
+    assert "was removed on" in text and "A withdrawn piece" in text
     import yaml
 
     tomb = yaml.safe_load((root / "deleted" / REMOVED_ID / "tombstone.yaml").read_text())

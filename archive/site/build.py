@@ -113,10 +113,19 @@ def _swap_in(staging: Path, out: Path) -> None:
 # --------------------------------------------------------------------------- writing
 
 
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
 def _write(path: Path, content: str | bytes) -> int:
+    """Write a new file of the site (os-level: a third of the system calls of open())."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    with open(path, "wb") as fh:
-        fh.write(data)
+    fd = os.open(path, _WRITE_FLAGS, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
     return len(data)
 
 
@@ -175,9 +184,10 @@ def _render_batch(entries: list[Entry]) -> tuple[int, int, int]:
     return len(entries), nfiles, nbytes
 
 
-def _run_batch(entries: list[Entry]) -> tuple[str, Any]:
+def _run_batch(bounds: tuple[int, int]) -> tuple[str, Any]:
+    """One batch of ``_JOB["live"]`` (inherited by the forked worker, not pickled)."""
     try:
-        return "ok", _render_batch(entries)
+        return "ok", _render_batch(_JOB["live"][bounds[0]:bounds[1]])
     except ArchiveError as exc:
         return "refused", str(exc)
 
@@ -258,8 +268,8 @@ def _build_into(staging: Path, renderer: Renderer, catalog: Catalog, live: list[
 
     _JOB.clear()
     _JOB.update(renderer=renderer, staging=staging, records_root=archive.records,
-                files=files, all_data=[e.data for e in live])
-    batches = [live[i:i + BATCH] for i in range(0, len(live), BATCH)]
+                files=files, live=live, all_data=[e.data for e in live])
+    batches = [(i, min(i + BATCH, len(live))) for i in range(0, len(live), BATCH)]
     workers = workers or _workers()
     nrecords = nfiles = 0
     progress = progress_factory(len(live)) if progress_factory else nullcontext(None)
