@@ -291,8 +291,9 @@ def _build_into(staging: Path, renderer: Renderer, catalog: Catalog, live: list[
             else:
                 ctx = multiprocessing.get_context("fork")
                 with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                    futures = [pool.submit(_run_batch, b) for b in batches]
+                    # the whole-catalog downloads first: the longest tasks, not left last
                     dumps = [pool.submit(_dump_catalog, k) for k in DOWNLOADS]
+                    futures = [pool.submit(_run_batch, b) for b in batches]
                     try:
                         for fut in futures + dumps:
                             status, value = fut.result()
