@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from ..catalog import Catalog, Entry
 from ..citing import CITE_BOX_STYLES
+from ..files import human_size
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -110,17 +111,6 @@ def inverted_name(agent: dict[str, Any]) -> str:
     if agent.get("suffix"):
         name += ", " + agent["suffix"]
     return name
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            if unit == "bytes":
-                return f"{int(value)} bytes"
-            return f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} bytes"  # pragma: no cover
 
 
 def language_name(tag: str | None) -> str | None:
