@@ -5,7 +5,6 @@ HTML validity (Nu HTML Checker) and the CLI's refusals (whole or nothing)."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from pathlib import Path
