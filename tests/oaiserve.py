@@ -30,6 +30,7 @@ FILE_NAME = "commentary.txt"
 FILE_BYTES = "The text of the commentary, é & <b>.\n".encode("utf-8")
 HOSTILE = "rec-07"
 HOSTILE_TITLE = '<script>alert(1)</script> & "x"'
+REMOVED_AT = dt.datetime(2024, 3, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 SERIES = {0: "GFJ Commentary", 1: "Policy Brief"}  # i % 3 -> series; 2: none
 
 
@@ -87,6 +88,11 @@ def make_archive(root: Path, *, count: int = 20, series: bool = True) -> Path:
         archive.add(data, files=files)
     if count > 5:
         archive.remove(REMOVED, "a test removal")
+        # as if removed on REMOVED_AT: before any edit a test makes (the datestamps of the
+        # removal and of an edit never share a second)
+        tomb = root / "deleted" / REMOVED / "tombstone.yaml"
+        tomb.write_text(re.sub(r"(?m)^deleted: .*$", f"deleted: '{iso(REMOVED_AT)}'",
+                               tomb.read_text(encoding="utf-8")), encoding="utf-8")
     return root
 
 
