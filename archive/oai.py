@@ -221,11 +221,14 @@ class Provider:
             self._headers[entry.id] = cached
         return cached
 
-    def record(self, entry: Entry, prefix: str) -> bytes:
-        """The entry's ``<record>``: header and metadata (header alone when deleted)."""
+    def record(self, entry: Entry, prefix: str, build: bool = True) -> bytes:
+        """The entry's ``<record>``: header and metadata (header alone when deleted);
+        NotCached when it has not been made yet and ``build`` is false."""
         key = (entry.id, prefix)
         cached = self._records.get(key)
         if cached is None:
+            if not build:
+                raise NotCached(key)
             if entry.deleted or entry.data is None:
                 cached = b"<record>" + self.header(entry) + b"</record>"
             else:
@@ -245,14 +248,17 @@ class Provider:
     # ------------------------------------------------------------------ requests
 
     def respond(self, params: Sequence[tuple[str, str]], base_url: str, *,
-                now: _dt.datetime | None = None) -> bytes:
+                now: _dt.datetime | None = None, build: bool = True) -> bytes:
+        """The response to ``params``. With ``build=False`` it raises NotCached instead of
+        serializing a record not serialized yet (an event loop answers at once what is
+        cheap, and sends the rest to a thread)."""
         now = now or _dt.datetime.now(_dt.timezone.utc)
         try:
             verb, args = check_arguments(params)
         except _Errors as exc:
             return self._document(now, base_url, None, _error_xml(exc.errors))
         try:
-            body = getattr(self, "_" + verb)(args, base_url)
+            body = getattr(self, "_" + verb)(args, base_url, build)
         except _Errors as exc:
             return self._document(now, base_url, {"verb": verb, **args},
                                   _error_xml(exc.errors))
@@ -273,7 +279,8 @@ class Provider:
 
     # ------------------------------------------------------------------ verbs
 
-    def _Identify(self, args: dict[str, str], base_url: str) -> list[bytes]:
+    def _Identify(self, args: dict[str, str], base_url: str,
+                 build: bool = True) -> list[bytes]:
         s = self.settings
         out = ["<Identify>",
                f"<repositoryName>{esc(s.name)}</repositoryName>",
@@ -296,7 +303,8 @@ class Provider:
         out.append("</Identify>")
         return ["".join(out).encode("utf-8")]
 
-    def _ListMetadataFormats(self, args: dict[str, str], base_url: str) -> list[bytes]:
+    def _ListMetadataFormats(self, args: dict[str, str], base_url: str,
+                            build: bool = True) -> list[bytes]:
         if "identifier" in args:
             entry = self._entry(args["identifier"])
             if entry.data is None:
@@ -311,7 +319,8 @@ class Provider:
         out.append("</ListMetadataFormats>")
         return ["".join(out).encode("utf-8")]
 
-    def _ListSets(self, args: dict[str, str], base_url: str) -> list[bytes]:
+    def _ListSets(self, args: dict[str, str], base_url: str,
+                 build: bool = True) -> list[bytes]:
         if "resumptionToken" in args:
             raise OAIError("badResumptionToken", "ListSets is answered in one piece; this "
                            "repository issued no resumptionToken for it")
@@ -325,7 +334,8 @@ class Provider:
         out.append("</ListSets>")
         return ["".join(out).encode("utf-8")]
 
-    def _GetRecord(self, args: dict[str, str], base_url: str) -> list[bytes]:
+    def _GetRecord(self, args: dict[str, str], base_url: str,
+                  build: bool = True) -> list[bytes]:
         errors = []
         entry = None
         try:
@@ -338,13 +348,15 @@ class Provider:
         if errors:
             raise _Errors(errors)
         assert entry is not None
-        return [b"<GetRecord>", self.record(entry, prefix), b"</GetRecord>"]
+        return [b"<GetRecord>", self.record(entry, prefix, build), b"</GetRecord>"]
 
-    def _ListIdentifiers(self, args: dict[str, str], base_url: str) -> list[bytes]:
-        return self._list("ListIdentifiers", args)
+    def _ListIdentifiers(self, args: dict[str, str], base_url: str,
+                        build: bool = True) -> list[bytes]:
+        return self._list("ListIdentifiers", args, build)
 
-    def _ListRecords(self, args: dict[str, str], base_url: str) -> list[bytes]:
-        return self._list("ListRecords", args)
+    def _ListRecords(self, args: dict[str, str], base_url: str,
+                    build: bool = True) -> list[bytes]:
+        return self._list("ListRecords", args, build)
 
     # ------------------------------------------------------------------ helpers
 
@@ -356,7 +368,7 @@ class Provider:
                            "repository")
         return entry
 
-    def _list(self, verb: str, args: dict[str, str]) -> list[bytes]:
+    def _list(self, verb: str, args: dict[str, str], build: bool = True) -> list[bytes]:
         if "resumptionToken" in args:
             query = decode_token(args["resumptionToken"], verb, self.key)
             token_given = True
@@ -392,7 +404,7 @@ class Provider:
             raise OAIError("noRecordsMatch", "no records match these arguments")
         stop = min(hi, start + self.page_size)
         if verb == "ListRecords":
-            items = [self.record(entries[i], query.prefix) for i in range(start, stop)]
+            items = [self.record(entries[i], query.prefix, build) for i in range(start, stop)]
         else:
             items = [self.header(entries[i]) for i in range(start, stop)]
         out = [f"<{verb}>".encode(), *items]
@@ -407,6 +419,10 @@ class Provider:
                        f"{token}</resumptionToken>".encode())
         out.append(f"</{verb}>".encode())
         return out
+
+
+class NotCached(Exception):
+    """A record asked for with ``build=False`` has not been serialized yet."""
 
 
 class _Errors(Exception):

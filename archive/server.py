@@ -56,6 +56,7 @@ NEGOTIATED = (
     "application/x-research-info-systems",
     BIBLIOGRAPHY,
 )
+CACHE_SIZE = 2000  # rendered pages, downloads and citations kept per snapshot
 _LOCALE_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _STYLE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -158,13 +159,15 @@ class Snapshot:
         return self._renderer
 
     def cached(self, key: Any, make: Callable[[], Any]) -> Any:
-        """``make()`` once per snapshot (kept: a snapshot holds at most every record's page
-        and the catalog's downloads)."""
+        """``make()`` once per snapshot, for the last CACHE_SIZE keys asked (pages,
+        downloads and citations of the records read most recently; the oldest go first)."""
         value = self._cache.get(key)
         if value is None:
             value = make()
             with self._lock:
                 self._cache[key] = value
+                while len(self._cache) > CACHE_SIZE:
+                    del self._cache[next(iter(self._cache))]
         return value
 
 
@@ -357,7 +360,10 @@ def create_app(root: Path, *, page_size: int = 100, refresh: float = 2.0,
         settings = snap.catalog.settings
         base = (settings.base_url + "oai") if settings.base_url else str(
             request.url.replace(query="", fragment=""))
-        xml = await run_in_threadpool(snap.provider.respond, params, base)
+        try:  # answered on the event loop when every record it needs is serialized
+            xml = snap.provider.respond(params, base, build=False)
+        except oai.NotCached:
+            xml = await run_in_threadpool(snap.provider.respond, params, base)
         return Response(xml, media_type=oai.MEDIA_TYPE)
 
     async def http_error(request: Request, exc: Exception) -> Response:

@@ -362,3 +362,29 @@ def test_not_an_archive_is_a_clear_error(tmp_path):
     assert res.returncode != 0
     assert "none" in res.stderr
     assert_no_traceback(res.stderr)
+
+
+def test_an_internal_error_is_a_plain_page_and_a_log_line(tmp_path, caplog):
+    """A bug of ours while answering: status 500, a short page, the traceback in the log
+    only (the app in process, through Starlette's TestClient)."""
+    from starlette.testclient import TestClient
+
+    from archive.server import create_app
+
+    root = make_archive(tmp_path / "arch", count=2)
+    app = create_app(root, warm=False)
+    snap = app.state.catalog_state.snapshot
+
+    def broken() -> str:
+        raise RuntimeError("a bug in the index page")
+
+    snap.renderer.index_html = broken
+    with TestClient(app, raise_server_exceptions=False) as client:
+        res = client.get("/")
+        assert res.status_code == 500
+        assert "Internal error" in res.text
+        assert "Traceback" not in res.text and "a bug in the index page" not in res.text
+        assert client.get("/records/rec-01", headers={"Accept": "application/x-bibtex"}
+                          ).status_code == 200  # the rest still works
+    assert any("a bug in the index page" in (r.exc_text or str(r.exc_info))
+               for r in caplog.records if r.name == "archive.server")
