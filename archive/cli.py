@@ -1195,6 +1195,9 @@ def styles_cmd(
     err(f"{len(rows)} style{'s' if len(rows) != 1 else ''}")
 
 
+# --------------------------------------------------------------------------- serve
+
+
 @command("serve")
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on "
@@ -1240,6 +1243,43 @@ def serve_cmd(
     except KeyboardInterrupt:
         pass
     err("Stopped.")
+
+
+# --------------------------------------------------------------------------- site
+
+
+@command("site")
+def site_cmd(
+    out: Path = typer.Argument(..., metavar="OUT", help="The folder to write the catalog into: "
+                               "a new or empty folder, or a catalog built before (replaced "
+                               "whole)."),
+    no_files: bool = typer.Option(False, "--no-files", help="Leave the archived files out "
+                                  "(pages still list them with size and sha256)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Where the catalog will "
+                                           "be published (https://...): adds canonical links; "
+                                           "default: catalog.base_url in archive.yaml."),
+) -> None:
+    """Build the static catalog: an index page and a page per record, with citations,
+    downloads and embedded metadata for Zotero; works opened from disk or on any web host.
+
+    The catalog is built beside OUT and renamed into place, so OUT is replaced whole or not
+    at all. Archived files are checked against their sha256 as they are copied.
+
+    \b
+    Examples:
+      archive site public
+      archive site public --base-url https://archive.example.org/
+      archive site /tmp/preview --no-files
+    """
+    from .site.build import build
+
+    archive = _archive()
+    report = build(archive, out, files=not no_files, base_url=base_url,
+                   progress_factory=progress_factory("Building the catalog"))
+    size = report.bytes / 1e6
+    err(f"Built the catalog in {out}: {report.records} record(s)"
+        + (f", {report.removed} removed" if report.removed else "")
+        + f", {report.files} archived file(s), {size:.1f} MB, {report.seconds:.1f} s")
 
 
 def _style_root() -> Optional[Path]:

@@ -1,0 +1,178 @@
+"""The static catalog in a real browser: headless Chromium (Debian's, driven by Playwright)
+opens the built site from disk (file://) and over HTTP, filters, sorts, follows a record
+link, copies a citation, and sees no console error, page error or dialog on any page.
+
+Skipped with the reason when Chromium or Playwright is missing, except under
+ARCHIVE_REQUIRE_ORACLE=1 (CI), where that is a failure."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests import sitekit
+from tests.conftest import SEED_ID
+from tests.oracle import skip_or_fail
+from tests.sitekit import HOSTILE_ID, OTHER_ID, REMOVED_ID
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install playwright; .ci/run does)"
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        return "Chromium is not installed (Debian package chromium; .ci/run installs it)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    reason = _missing()
+    if reason:
+        skip_or_fail(reason)
+    base = tmp_path_factory.mktemp("browser")
+    root = sitekit.make_archive(base)
+    out = base / "public"
+    proc = sitekit.build_site(root, out)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def http_root(built):
+    """The built site served over HTTP on 127.0.0.1 (a port the system picks)."""
+    handler = functools.partial(_QuietHandler, directory=str(built))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(built):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists()
+                              else shutil.which("chromium"), args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Watched:
+    """A page whose console errors, page errors, dialogs and failed requests are kept."""
+
+    def __init__(self, context):
+        self.page = context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(
+            f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        self.page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"),
+                                          d.dismiss()))
+        self.page.on("requestfailed", lambda r: self.problems.append(
+            f"request failed: {r.url}"))
+
+
+def _row_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#catalog tbody tr:not([hidden])",
+                                     "rows => rows.map(r => r.dataset.id)")
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_catalog_in_a_real_browser(built, http_root, browser, where):
+    base = built.as_uri() + "/" if where == "file" else http_root
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    w = Watched(context)
+    page = w.page
+    try:
+        page.goto(base + "index.html")
+        assert page.inner_text("#count").strip() == "3 of 3 records"
+        everything = _row_ids(page)
+        assert sorted(everything) == sorted([SEED_ID, HOSTILE_ID, OTHER_ID])
+
+        # search: folded case and diacritics, over authors, subjects, abstract
+        page.fill("#q", "SORENSEN")
+        page.wait_for_function("document.getElementById('shown').textContent === '1'")
+        assert _row_ids(page) == [OTHER_ID]
+        page.fill("#q", "détente")  # a subject, typed with its accent
+        page.wait_for_function("document.getElementById('shown').textContent === '1'")
+        assert _row_ids(page) == [OTHER_ID]
+        page.fill("#q", "northern territories")
+        page.wait_for_function("document.getElementById('shown').textContent === '1'")
+        assert _row_ids(page) == [SEED_ID]
+        page.fill("#q", "no such words anywhere")
+        page.wait_for_function("document.getElementById('shown').textContent === '0'")
+        assert _row_ids(page) == [] and page.is_visible("#none")
+        page.fill("#q", "")
+        page.wait_for_function("document.getElementById('shown').textContent === '3'")
+        page.select_option("#series", "GFJ Commentary")
+        assert _row_ids(page) == [SEED_ID]
+        assert page.inner_text("#shown") == "1"
+        page.select_option("#series", "")
+        assert len(_row_ids(page)) == 3
+
+        # sorting by date, by mouse and by keyboard
+        page.click("th[data-key=date] button")
+        assert page.get_attribute("th[data-key=date]", "aria-sort") == "ascending"
+        assert _row_ids(page) == [OTHER_ID, SEED_ID, HOSTILE_ID]  # 2021-03, 2022, 2023
+        page.focus("th[data-key=date] button")
+        page.keyboard.press("Enter")
+        assert page.get_attribute("th[data-key=date]", "aria-sort") == "descending"
+        assert _row_ids(page) == [HOSTILE_ID, SEED_ID, OTHER_ID]
+        page.click("th[data-key=title] button")
+        assert page.get_attribute("th[data-key=date]", "aria-sort") is None
+        titles = page.eval_on_selector_all("#catalog tbody tr td:first-child",
+                                           "cells => cells.map(c => c.textContent)")
+        assert titles[0].startswith("<script>")  # "<" sorts before letters
+        assert titles[1].startswith("Do not") and titles[2].startswith("Ostpolitik")
+
+        # a record page, through its link
+        page.click(f"tr[data-id='{SEED_ID}'] a")
+        page.wait_for_load_state()
+        assert page.url.endswith(f"records/{SEED_ID}.html")
+        assert page.inner_text("h1").startswith("Do not be disturbed")
+        expected = " ".join(page.inner_text("#cite-apa").split())
+        assert expected.startswith("Tokiwa, S. (2022).")
+        page.click("button[data-copy='cite-apa']")
+        page.wait_for_function(
+            "document.querySelector('.copy-status').textContent.startsWith('Copied')")
+        assert page.evaluate("navigator.clipboard.readText()") == expected
+        # its links resolve: back to the index, a download, an archived file
+        for href in ("../index.html", f"{SEED_ID}/{SEED_ID}.bib",
+                     f"{SEED_ID}/files/commentary.txt"):
+            assert page.locator(f"a[href='{href}']").count() >= 1, href
+
+        # the hostile record and the removed one: no dialog, no error
+        page.goto(base + f"records/{HOSTILE_ID}.html")
+        assert page.inner_text("h1") == sitekit.HOSTILE_TITLE
+        assert page.locator("b").count() == 0
+        page.goto(base + f"records/{REMOVED_ID}.html")
+        assert "removed" in page.inner_text("main")
+        page.goto(base + "404.html")
+        assert page.inner_text("h1") == "Not found"
+    finally:
+        context.close()
+    assert w.problems == []
