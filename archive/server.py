@@ -318,8 +318,9 @@ def create_app(root: Path, *, page_size: int = 100, refresh: float = 2.0,
             if rest == record_id + suffix:
                 from .site.pages import download_bytes
 
-                body = await run_in_threadpool(snap.cached, ("download", record_id, kind),
-                                               lambda: download_bytes(entry.data, kind))
+                body = await run_in_threadpool(
+                    snap.cached, ("download", record_id, kind),
+                    lambda data=entry.data, kind=kind: download_bytes(data, kind))
                 return Response(body, media_type=_with_charset(media_type))
         if rest.startswith("files/"):
             name = rest[len("files/"):]
@@ -342,7 +343,8 @@ def create_app(root: Path, *, page_size: int = 100, refresh: float = 2.0,
             if name == "records" + suffix:
                 live = [e.data for e in snap.catalog.entries if not e.deleted and e.data]
                 body = await run_in_threadpool(snap.cached, ("downloads", kind),
-                                               lambda: dump_bytes(live, kind))
+                                               lambda live=live, kind=kind: dump_bytes(live,
+                                                                                       kind))
                 return Response(body, media_type=_with_charset(media_type))
         return await not_found(snap)
 
