@@ -19,8 +19,21 @@ import httpx
 import pytest
 import xmlschemas
 from lxml import etree
-from oaiserve import (ADMIN, HOSTILE, HOSTILE_TITLE, NAMESPACE, REMOVED, REPO_NAME, SERIES,
-                      Served, iso, make_archive, record_data, removed_stamp, stamp)
+from oaiserve import (
+    ADMIN,
+    HOSTILE,
+    HOSTILE_TITLE,
+    NAMESPACE,
+    REMOVED,
+    REPO_NAME,
+    SERIES,
+    Served,
+    iso,
+    make_archive,
+    record_data,
+    removed_stamp,
+    stamp,
+)
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 DC = "{http://purl.org/dc/elements/1.1/}"

@@ -14,16 +14,23 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import httpx
 import lxml.html
 import pytest
 import xmlschemas
 from conftest import REPO, assert_no_traceback
-from oaiserve import (FILE_BYTES, FILE_NAME, HOSTILE, HOSTILE_TITLE, REMOVED, WITH_FILE,
-                      Served, make_archive, record_data)
+from oaiserve import (
+    FILE_BYTES,
+    FILE_NAME,
+    HOSTILE,
+    HOSTILE_TITLE,
+    REMOVED,
+    WITH_FILE,
+    Served,
+    make_archive,
+    record_data,
+)
 
 SCHEMAS = REPO.parent / "shared" / "schemas"
 RID = "rec-03"
