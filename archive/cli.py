@@ -1195,6 +1195,56 @@ def styles_cmd(
     err(f"{len(rows)} style{'s' if len(rows) != 1 else ''}")
 
 
+# --------------------------------------------------------------------------- serve
+
+
+@command("serve")
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on "
+                             "(0.0.0.0 for every interface: only behind a firewall)."),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535,
+                             help="The port; 0 picks a free one (printed)."),
+    page_size: int = typer.Option(100, "--page-size", min=1, max=10000,
+                                  help="Records per OAI-PMH list response."),
+    refresh: float = typer.Option(2.0, "--refresh", min=0.0, help="Seconds between checks "
+                                  "for changed records (the catalog is reread when they "
+                                  "change)."),
+    access_log: bool = typer.Option(False, "--access-log", help="Log every request."),
+) -> None:
+    """Serve the catalog and its OAI-PMH endpoint over HTTP.
+
+    The pages are the ones `archive site` writes; /records/<id> also answers in
+    CSL-JSON, BibTeX, RIS, JSON-LD, RDF/XML or a formatted citation, as its Accept
+    header asks (text/x-bibliography; style=apa; locale=en-US). /oai is an OAI-PMH 2.0
+    data provider (oai_dc and marcxml, one set per series, removed records as deleted).
+    Changes to the archive are picked up while serving. Ctrl-C stops.
+
+    \b
+    Examples:
+      archive serve
+      archive serve --port 0
+      curl -H 'Accept: application/x-bibtex' http://127.0.0.1:8000/records/ID
+      curl 'http://127.0.0.1:8000/oai?verb=ListRecords&metadataPrefix=oai_dc'
+    """
+    from .server import serve
+    from .store import find_root
+
+    root = find_root(state.root)
+
+    def announce(url: str, oai_url: str) -> None:
+        typer.echo(f"Serving {root} at {url}")
+        typer.echo(f"OAI-PMH base URL: {oai_url}")
+        err("Press Ctrl-C to stop.")
+        sys.stdout.flush()
+
+    try:
+        serve(root, host, port, page_size=page_size, refresh=refresh, announce=announce,
+              access_log=access_log)
+    except KeyboardInterrupt:
+        pass
+    err("Stopped.")
+
+
 # --------------------------------------------------------------------------- site
 
 

@@ -22,6 +22,7 @@ from lxml import etree
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 LOC = SCHEMAS / "loc"
+OURS = Path(__file__).resolve().parent / "data" / "schemas"
 
 # official location -> local file (http and https, with and without "www.", are all mapped)
 LOCATIONS = {
@@ -31,6 +32,8 @@ LOCATIONS = {
     "dublincore.org/schemas/xmls/qdc/2008/02/11/dcmitype.xsd": SCHEMAS / "dcmitype.xsd",
     "dublincore.org/schemas/xmls/qdc/2003/04/02/qualifieddc.xsd": SCHEMAS / "qualifieddc.xsd",
     "w3.org/2001/03/xml.xsd": SCHEMAS / "xml.xsd",
+    # not in ../shared/schemas: kept with the tests (tests/data/schemas/SOURCES.md)
+    "openarchives.org/OAI/2.0/oai-identifier.xsd": OURS / "oai-identifier.xsd",
     "openarchives.org/OAI/2.0/oai_dc.xsd": SCHEMAS / "oai_dc.xsd",
     "openarchives.org/OAI/2.0/OAI-PMH.xsd": SCHEMAS / "OAI-PMH.xsd",
     "loc.gov/standards/marcxml/schema/MARC21slim.xsd": LOC / "MARC21slim.xsd",
@@ -113,6 +116,32 @@ def oai_pmh() -> etree.XMLSchema:
 def marc21() -> etree.XMLSchema:
     """MARC21slim.xsd (MARCXML), from schemas/loc/."""
     return load(LOC / "MARC21slim.xsd")
+
+
+@cache
+def _oai_harvest() -> etree.XMLSchema:
+    # one schema document importing the four namespaces a response of ours holds, so
+    # OAI-PMH.xsd's strict wildcards validate the metadata and the Identify description
+    imports = [("http://www.openarchives.org/OAI/2.0/", "OAI-PMH.xsd"),
+               ("http://www.openarchives.org/OAI/2.0/oai_dc/", "oai_dc.xsd"),
+               ("http://www.loc.gov/MARC21/slim", "loc/MARC21slim.xsd"),
+               ("http://www.openarchives.org/OAI/2.0/oai-identifier",
+                "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd")]
+    text = ('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+            + "".join(f'<xs:import namespace="{ns}" schemaLocation="{loc}"/>'
+                      for ns, loc in imports) + "</xs:schema>")
+    parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
+    parser.resolvers.add(LocalResolver())
+    doc = etree.fromstring(text.encode(), parser, base_url=str(SCHEMAS / "harvest.xsd"))
+    return etree.XMLSchema(etree.ElementTree(doc))
+
+
+def oai_pmh_responses() -> etree.XMLSchema:
+    """OAI-PMH.xsd together with oai_dc.xsd, MARC21slim.xsd and oai-identifier.xsd: an
+    OAI-PMH response of ours validated whole, metadata and Identify description included
+    (OAI-PMH.xsd's wildcards are strict: an element of a namespace without schema fails)."""
+    _require()
+    return _oai_harvest()
 
 
 def errors(schema: etree.XMLSchema, element: etree._Element | etree._ElementTree) -> list[str]:
