@@ -36,8 +36,6 @@ from .catalog import Catalog, Entry, format_datestamp
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_XSD = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-ID_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
-ID_XSD = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 MEDIA_TYPE = "text/xml; charset=utf-8"  # the protocol's Content-Type (text/xml)
 
@@ -80,9 +78,6 @@ _SECONDS_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 # characters XML 1.0 cannot carry, and what an identifier (anyURI) cannot hold
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NOT_URI = re.compile(r"[\s<>\"{}|\\^`]")
-# oai-identifier.xsd: repositoryIdentifierType and the local part of sampleIdentifierType
-_REPO_ID_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]+)+")
-_LOCAL_ID_RE = re.compile(r"[a-zA-Z0-9\-_.!~*'();/?:@&=+$,%]+")
 
 
 class OAIError(Exception):
@@ -291,15 +286,6 @@ class Provider:
                "</earliestDatestamp>",
                "<deletedRecord>persistent</deletedRecord>",
                f"<granularity>{GRANULARITY}</granularity>"]
-        sample = next((e.id for e in self.catalog.entries
-                       if _LOCAL_ID_RE.fullmatch(e.id)), "record-id")
-        if _REPO_ID_RE.fullmatch(s.oai_namespace):
-            out.append(f'<description><oai-identifier xmlns="{ID_NS}" xmlns:xsi="{XSI_NS}" '
-                       f'xsi:schemaLocation="{ID_NS} {ID_XSD}"><scheme>oai</scheme>'
-                       f"<repositoryIdentifier>{esc(s.oai_namespace)}</repositoryIdentifier>"
-                       "<delimiter>:</delimiter>"
-                       f"<sampleIdentifier>{esc(s.oai_identifier(sample))}</sampleIdentifier>"
-                       "</oai-identifier></description>")
         out.append("</Identify>")
         return ["".join(out).encode("utf-8")]
 

@@ -22,7 +22,6 @@ from lxml import etree
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 LOC = SCHEMAS / "loc"
-OURS = Path(__file__).resolve().parent / "data" / "schemas"
 
 # official location -> local file (http and https, with and without "www.", are all mapped)
 LOCATIONS = {
@@ -32,8 +31,6 @@ LOCATIONS = {
     "dublincore.org/schemas/xmls/qdc/2008/02/11/dcmitype.xsd": SCHEMAS / "dcmitype.xsd",
     "dublincore.org/schemas/xmls/qdc/2003/04/02/qualifieddc.xsd": SCHEMAS / "qualifieddc.xsd",
     "w3.org/2001/03/xml.xsd": SCHEMAS / "xml.xsd",
-    # not in ../shared/schemas: kept with the tests (tests/data/schemas/SOURCES.md)
-    "openarchives.org/OAI/2.0/oai-identifier.xsd": OURS / "oai-identifier.xsd",
     "openarchives.org/OAI/2.0/oai_dc.xsd": SCHEMAS / "oai_dc.xsd",
     "openarchives.org/OAI/2.0/OAI-PMH.xsd": SCHEMAS / "OAI-PMH.xsd",
     "loc.gov/standards/marcxml/schema/MARC21slim.xsd": LOC / "MARC21slim.xsd",
@@ -120,13 +117,11 @@ def marc21() -> etree.XMLSchema:
 
 @cache
 def _oai_harvest() -> etree.XMLSchema:
-    # one schema document importing the four namespaces a response of ours holds, so
-    # OAI-PMH.xsd's strict wildcards validate the metadata and the Identify description
+    # one schema document importing the three namespaces a response of ours holds, so
+    # OAI-PMH.xsd's strict wildcards validate the metadata
     imports = [("http://www.openarchives.org/OAI/2.0/", "OAI-PMH.xsd"),
                ("http://www.openarchives.org/OAI/2.0/oai_dc/", "oai_dc.xsd"),
-               ("http://www.loc.gov/MARC21/slim", "loc/MARC21slim.xsd"),
-               ("http://www.openarchives.org/OAI/2.0/oai-identifier",
-                "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd")]
+               ("http://www.loc.gov/MARC21/slim", "loc/MARC21slim.xsd")]
     text = ('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
             + "".join(f'<xs:import namespace="{ns}" schemaLocation="{loc}"/>'
                       for ns, loc in imports) + "</xs:schema>")
@@ -137,9 +132,9 @@ def _oai_harvest() -> etree.XMLSchema:
 
 
 def oai_pmh_responses() -> etree.XMLSchema:
-    """OAI-PMH.xsd together with oai_dc.xsd, MARC21slim.xsd and oai-identifier.xsd: an
-    OAI-PMH response of ours validated whole, metadata and Identify description included
-    (OAI-PMH.xsd's wildcards are strict: an element of a namespace without schema fails)."""
+    """OAI-PMH.xsd together with oai_dc.xsd and MARC21slim.xsd: an OAI-PMH response of ours
+    validated whole, metadata included (OAI-PMH.xsd's wildcards are strict: an element of a
+    namespace without a schema fails)."""
     _require()
     return _oai_harvest()
 
