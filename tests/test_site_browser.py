@@ -17,6 +17,7 @@ import pytest
 
 from tests import sitekit
 from tests.conftest import SEED_ID
+from tests.oaiserve import Served
 from tests.oracle import skip_or_fail
 from tests.sitekit import HOSTILE_ID, OTHER_ID, REMOVED_ID
 
@@ -36,16 +37,26 @@ def _missing() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def archive_root(tmp_path_factory) -> Path:
     reason = _missing()
     if reason:
         skip_or_fail(reason)
-    base = tmp_path_factory.mktemp("browser")
-    root = sitekit.make_archive(base)
-    out = base / "public"
-    proc = sitekit.build_site(root, out)
+    return sitekit.make_archive(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def built(archive_root) -> Path:
+    out = archive_root.parent / "public"
+    proc = sitekit.build_site(archive_root, out)
     assert proc.returncode == 0, proc.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def served_root(archive_root):
+    """The same archive served by `archive serve` (pages rendered by the server)."""
+    with Served(archive_root) as served:
+        yield served.url
 
 
 @pytest.fixture(scope="module")
@@ -100,9 +111,11 @@ def _row_ids(page) -> list[str]:
                                      "rows => rows.map(r => r.dataset.id)")
 
 
-@pytest.mark.parametrize("where", ["file", "http"])
-def test_catalog_in_a_real_browser(built, http_root, browser, where):
-    base = built.as_uri() + "/" if where == "file" else http_root
+@pytest.mark.parametrize("where", ["file", "http", "serve"])
+def test_catalog_in_a_real_browser(request, built, browser, where):
+    base = {"file": lambda: built.as_uri() + "/",
+            "http": lambda: request.getfixturevalue("http_root"),
+            "serve": lambda: request.getfixturevalue("served_root")}[where]()
     context = browser.new_context()
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     w = Watched(context)
@@ -173,6 +186,24 @@ def test_catalog_in_a_real_browser(built, http_root, browser, where):
         assert "removed" in page.inner_text("main")
         page.goto(base + "404.html")
         assert page.inner_text("h1") == "Not found"
+        if where == "serve":
+            # the record's own address, negotiated as text/html: the same page, links and all
+            response = page.goto(base + f"records/{SEED_ID}")
+            assert response.status == 200
+            assert page.inner_text("h1").startswith("Do not be disturbed")
+            page.click("a.home")
+            page.wait_for_load_state()
+            assert page.inner_text("#count").strip() == "3 of 3 records"
+            response = page.goto(base + "records/no-such-record")
+            assert response.status == 404 and page.inner_text("h1") == "Not found"
+            # the pages of a removed record (410) and of an unknown one (404, and 404.html
+            # itself) say so in their status; Chromium logs each such status
+            expected_status = ("console: Failed to load resource: the server responded with a "
+                               "status of 410 (Gone)",
+                               "console: Failed to load resource: the server responded with a "
+                               "status of 404 (Not Found)")
+            assert {p for p in w.problems if p in expected_status} == set(expected_status)
+            w.problems = [p for p in w.problems if p not in expected_status]
     finally:
         context.close()
     assert w.problems == []
