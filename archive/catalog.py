@@ -61,6 +61,15 @@ class Settings:
         return None
 
 
+def check_base_url(value: str) -> str:
+    """A catalog's public address, ending in "/"; ValueError says what is wrong."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r} is not an http(s) address such as "
+                         "https://archive.example.org/")
+    return value if value.endswith("/") else value + "/"
+
+
 def load_settings(root: Path) -> Settings:
     """The ``catalog:`` mapping of ``<root>/archive.yaml``; errors name the file and line."""
     from . import yamlio
@@ -98,12 +107,10 @@ def load_settings(root: Path) -> Settings:
     name = text_of("name") or DEFAULT_NAME
     base_url = text_of("base_url")
     if base_url is not None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ArchiveError(f"{where('base_url')}: {CONFIG_KEY}.base_url: {base_url!r} is "
-                               "not an http(s) address such as https://archive.example.org/")
-        if not base_url.endswith("/"):
-            base_url += "/"
+        try:
+            base_url = check_base_url(base_url)
+        except ValueError as exc:
+            raise ArchiveError(f"{where('base_url')}: {CONFIG_KEY}.base_url: {exc}") from None
     emails_value = section.get("admin_email")
     if emails_value is None:
         emails: tuple[str, ...] = ()

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog, Entry, load
+from ..catalog import Catalog, Entry, check_base_url, load
 from ..errors import ArchiveError
 from .pages import DOWNLOADS, STATIC_DIR, Renderer, csl_item, dump_bytes
 
@@ -201,6 +201,20 @@ def _dump_catalog(kind: str) -> tuple[str, Any]:
         return "refused", str(exc)
 
 
+def _tally(results: Any, advance: Any) -> tuple[int, int, int]:
+    """Sum the (records, files, bytes) of finished tasks, advancing the progress bar; the
+    first failed task's message refuses the build."""
+    nrecords = nfiles = nbytes = 0
+    for status, value in results:
+        if status != "ok":
+            raise ArchiveError(value)
+        r, f, b = value
+        nrecords, nfiles, nbytes = nrecords + r, nfiles + f, nbytes + b
+        if r and advance:
+            advance(r)
+    return nrecords, nfiles, nbytes
+
+
 def _workers() -> int:
     from ..parallel import cores
 
@@ -220,14 +234,10 @@ def build(archive: Any, out: Path, *, files: bool = True, progress_factory: Any 
     if catalog is None:
         catalog = load(archive)
     if base_url is not None:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ArchiveError(f"--base-url {base_url!r}: not an http(s) address such as "
-                               "https://archive.example.org/")
-        if not base_url.endswith("/"):
-            base_url += "/"
+        try:
+            base_url = check_base_url(base_url)
+        except ValueError as exc:
+            raise ArchiveError(f"--base-url: {exc}") from None
         catalog = Catalog(settings=replace(catalog.settings, base_url=base_url),
                           entries=list(catalog.entries), sets=catalog.sets)
     renderer = (Renderer(catalog, archive.root) if styles is None
@@ -271,23 +281,14 @@ def _build_into(staging: Path, renderer: Renderer, catalog: Catalog, live: list[
                 files=files, live=live, all_data=[e.data for e in live])
     batches = [(i, min(i + BATCH, len(live))) for i in range(0, len(live), BATCH)]
     workers = workers or _workers()
-    nrecords = nfiles = 0
     progress = progress_factory(len(live)) if progress_factory else nullcontext(None)
     try:
         with progress as advance:
             if workers < 2 or len(live) < 2 * BATCH or "fork" not in \
                     multiprocessing.get_all_start_methods():
-                results = (("dump", _dump_catalog(k)) for k in DOWNLOADS)
-                results = list(results) + [("batch", _run_batch(b)) for b in batches]
-                for what, (status, value) in results:
-                    if status != "ok":
-                        raise ArchiveError(value)
-                    r, f, b = value
-                    nrecords += r
-                    nfiles += f
-                    nbytes += b
-                    if what == "batch" and advance:
-                        advance(r)
+                done = [_dump_catalog(k) for k in DOWNLOADS]
+                nrecords, nfiles, written = _tally(
+                    done + [_run_batch(b) for b in batches], advance)
             else:
                 ctx = multiprocessing.get_context("fork")
                 with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
@@ -295,22 +296,15 @@ def _build_into(staging: Path, renderer: Renderer, catalog: Catalog, live: list[
                     dumps = [pool.submit(_dump_catalog, k) for k in DOWNLOADS]
                     futures = [pool.submit(_run_batch, b) for b in batches]
                     try:
-                        for fut in futures + dumps:
-                            status, value = fut.result()
-                            if status != "ok":
-                                raise ArchiveError(value)
-                            r, f, b = value
-                            nrecords += r
-                            nfiles += f
-                            nbytes += b
-                            if r and advance:
-                                advance(r)
+                        nrecords, nfiles, written = _tally(
+                            (fut.result() for fut in futures + dumps), advance)
                     except BaseException:
                         for fut in futures + dumps:
                             fut.cancel()
                         raise
     finally:
         _JOB.clear()
+    nbytes += written
     nbytes += _write(staging / MARKER, "A static catalog built by `archive site`; "
                      "`archive site` may replace this folder.\n")
     return nrecords, nfiles, nbytes
