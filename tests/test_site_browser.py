@@ -173,6 +173,13 @@ def test_catalog_in_a_real_browser(request, built, browser, where):
         page.wait_for_function(
             "document.querySelector('.copy-status').textContent.startsWith('Copied')")
         assert page.evaluate("navigator.clipboard.readText()") == expected
+        # and as rich text: the title keeps its italics when pasted into a word processor
+        rich = page.evaluate("""async () => {
+            const items = await navigator.clipboard.read();
+            const html = items[0].types.includes('text/html')
+                ? await (await items[0].getType('text/html')).text() : '';
+            return html; }""")
+        assert "<i>Do not be disturbed" in rich, rich
         # its links resolve: back to the index, a download, an archived file
         for href in ("../index.html", f"{SEED_ID}/{SEED_ID}.bib",
                      f"{SEED_ID}/files/commentary.txt"):

@@ -100,7 +100,14 @@
         var text = el.innerText.replace(/\s+/g, " ").trim();
         var label = (document.getElementById("cite-h-" + button.dataset.copy.slice(5)) || {}).textContent || "";
         if (navigator.clipboard && window.isSecureContext) {
-          navigator.clipboard.writeText(text).then(function () {
+          /* rich text (italics survive a paste into a word processor) and plain text */
+          var written = (window.ClipboardItem && navigator.clipboard.write)
+            ? navigator.clipboard.write([new ClipboardItem({
+                "text/html": new Blob([el.innerHTML], { type: "text/html" }),
+                "text/plain": new Blob([text], { type: "text/plain" })
+              })]).catch(function () { return navigator.clipboard.writeText(text); })
+            : navigator.clipboard.writeText(text);
+          written.then(function () {
             say("Copied " + label + " citation");
           }, function () {
             say(fallback(el) ? "Copied " + label + " citation" : "Selected: press Ctrl+C to copy");
