@@ -203,6 +203,7 @@ class Catalog:
     entries: list[Entry]
     sets: list[SeriesSet] = field(default_factory=list)
     by_id: dict[str, Entry] = field(default_factory=dict)
+    invalid: list[str] = field(default_factory=list)  # records left out: not valid
 
     def __post_init__(self) -> None:
         self.entries.sort(key=lambda e: (e.datestamp, e.id))
@@ -242,11 +243,17 @@ def load(archive: Any, progress_factory: Any = None, settings: Settings | None =
     """The catalog of ``archive`` now: its valid records (through the index, brought up to
     date) and its tombstones."""
     from . import yamlio
-    from .index import records_data
+    from .index import open_index
     from .store import RECORD_FILE
 
     settings = settings or load_settings(archive.root)
-    live = records_data(archive, progress_factory)
+    index = open_index(archive, progress_factory)
+    try:
+        indexed = index.entries()
+    finally:
+        index.close()
+    live = [e.data for e in indexed if e.data]
+    invalid = sorted(e.id for e in indexed if not e.data)
     removed: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
     live_ids = {d["id"] for d in live}
     for tomb in archive.tombstones():
@@ -278,7 +285,17 @@ def load(archive: Any, progress_factory: Any = None, settings: Settings | None =
         entries.append(Entry(id=record_id, datestamp=stamp, data=was, deleted=True,
                              sets=(specs[series],) if isinstance(series, str) else ()))
     sets = [SeriesSet(spec, name) for name, spec in sorted(specs.items(), key=lambda x: x[1])]
-    return Catalog(settings=settings, entries=entries, sets=sets)
+    return Catalog(settings=settings, entries=entries, sets=sets, invalid=invalid)
+
+
+def invalid_message(catalog: Catalog) -> str | None:
+    """What to tell a librarian about records that cannot be published, or None."""
+    bad = catalog.invalid
+    if not bad:
+        return None
+    shown = ", ".join(bad[:10]) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+    return (f"{len(bad)} record(s) not valid, so not published: {shown} (run `archive "
+            f"validate {bad[0]}`)")
 
 
 def signature(archive: Any) -> tuple:

@@ -1258,6 +1258,9 @@ def site_cmd(
     base_url: Optional[str] = typer.Option(None, "--base-url", help="Where the catalog will "
                                            "be published (https://...): adds canonical links; "
                                            "default: catalog.base_url in archive.yaml."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Publish the valid "
+                                      "records when some are not valid (they are named); by "
+                                      "default such records refuse the build."),
 ) -> None:
     """Build the static catalog: an index page and a page per record, with citations,
     downloads and embedded metadata for Zotero; works opened from disk or on any web host.
@@ -1275,7 +1278,11 @@ def site_cmd(
 
     archive = _archive()
     report = build(archive, out, files=not no_files, base_url=base_url,
-                   progress_factory=progress_factory("Building the catalog"))
+                   progress_factory=progress_factory("Building the catalog"),
+                   skip_invalid=skip_invalid)
+    if report.skipped:
+        err(f"warning: left out {len(report.skipped)} record(s) that are not valid: "
+            + ", ".join(report.skipped))
     size = report.bytes / 1e6
     err(f"Built the catalog in {out}: {report.records} record(s)"
         + (f", {report.removed} removed" if report.removed else "")

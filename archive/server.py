@@ -174,6 +174,9 @@ class Snapshot:
 def load_snapshot(archive: Any, page_size: int, signature: tuple | None = None) -> Snapshot:
     sig = signature if signature is not None else catalog_mod.signature(archive)
     cat = catalog_mod.load(archive)
+    message = catalog_mod.invalid_message(cat)
+    if message:
+        log.warning("warning: %s", message)
     return Snapshot(catalog=cat, signature=sig, provider=oai.Provider(cat, page_size=page_size),
                     root=Path(archive.root))
 

@@ -336,6 +336,19 @@ def test_changes_to_the_archive_are_served(tmp_path):
         assert fetch(server, "records/rec-new", "application/x-bibtex").status_code == 410
 
 
+def test_records_that_are_not_valid_are_named_not_served(tmp_path):
+    root = tmp_path / "arch"
+    shutil.copytree(make_archive(tmp_path / "src", count=3), root)
+    bad = root / "records" / "broken-2022"
+    bad.mkdir()
+    (bad / "record.yaml").write_text("id: broken-2022\ntype: report\ntitle: Broken\n"
+                                     "issued: 2022-02-30\n", encoding="utf-8")
+    served = Served(root)
+    with served:
+        assert fetch(served, "records/broken-2022", "text/html").status_code == 404
+    assert "warning: 1 record(s) not valid, so not published: broken-2022" in served.stderr
+
+
 # --------------------------------------------------------------------------- the command
 
 

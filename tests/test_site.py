@@ -391,8 +391,31 @@ def test_a_damaged_archived_file_refuses_the_build_and_keeps_the_previous(tmp_pa
 def test_a_bad_base_url_is_refused(tmp_path):
     root = sitekit.make_archive(tmp_path)
     proc = sitekit.build_site(root, tmp_path / "pub", "--base-url", "ftp://example.org")
-    assert proc.returncode == 1 and "--base-url: 'ftp://example.org' is not an http(s) address" in proc.stderr
+    assert proc.returncode == 1
+    assert "--base-url: 'ftp://example.org' is not an http(s) address" in proc.stderr
     assert not (tmp_path / "pub").exists()
+
+
+def test_a_record_that_is_not_valid_refuses_the_build_or_is_named(tmp_path):
+    """A catalog never leaves a record out in silence: an invalid record refuses the build
+    (naming it), or with --skip-invalid is left out and named."""
+    root = sitekit.make_archive(tmp_path)
+    bad = root / "records" / "broken-2022"
+    bad.mkdir()
+    (bad / "record.yaml").write_text("id: broken-2022\ntype: report\ntitle: Broken\n"
+                                     "issued: 2022-02-30\n", encoding="utf-8")
+    out = tmp_path / "pub"
+    proc = sitekit.build_site(root, out)
+    assert proc.returncode == 1
+    assert "broken-2022" in proc.stderr and "--skip-invalid" in proc.stderr
+    assert_no_traceback(proc.stderr)
+    assert not out.exists()
+    proc = sitekit.build_site(root, out, "--skip-invalid")
+    assert proc.returncode == 0, proc.stderr
+    assert "left out 1 record(s) that are not valid: broken-2022" in proc.stderr
+    assert not (out / "records" / "broken-2022.html").exists()
+    assert (out / "records" / f"{SEED_ID}.html").is_file()
+    assert "broken-2022" not in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_workers_write_the_same_site_as_one_process(tmp_path, monkeypatch):

@@ -29,11 +29,11 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..catalog import Catalog, Entry, check_base_url, load
+from ..catalog import Catalog, Entry, check_base_url, invalid_message, load
 from ..errors import ArchiveError
 from .pages import DOWNLOADS, STATIC_DIR, Renderer, csl_item, dump_bytes
 
@@ -49,6 +49,7 @@ class BuildReport:
     bytes: int  # size of the whole site
     seconds: float
     removed: int = 0  # pages for removed records
+    skipped: list[str] = field(default_factory=list)  # records not valid, left out
 
 
 # --------------------------------------------------------------------------- OUT
@@ -223,23 +224,30 @@ def _workers() -> int:
 
 def build(archive: Any, out: Path, *, files: bool = True, progress_factory: Any = None,
           base_url: str | None = None, catalog: Catalog | None = None,
-          workers: int | None = None, styles: Any = None) -> BuildReport:
+          workers: int | None = None, styles: Any = None,
+          skip_invalid: bool = False) -> BuildReport:
     """Build the static catalog of ``archive`` at ``out`` (see the module's notes).
 
     ``styles``: the Cite box's styles (default: :data:`archive.citing.CITE_BOX_STYLES`);
-    ``catalog``: an already loaded catalog; ``workers``: processes (default: the cores)."""
+    ``catalog``: an already loaded catalog; ``workers``: processes (default: the cores).
+    A record that is not valid refuses the build, unless ``skip_invalid``: then it is left
+    out and named in the report."""
     started = time.perf_counter()
     out = Path(out).absolute()
     check_out(out)
     if catalog is None:
         catalog = load(archive)
+    if catalog.invalid and not skip_invalid:
+        raise ArchiveError(f"{invalid_message(catalog)}; the catalog was not built. Mend "
+                           "them, or give --skip-invalid to publish the others")
     if base_url is not None:
         try:
             base_url = check_base_url(base_url)
         except ValueError as exc:
             raise ArchiveError(f"--base-url: {exc}") from None
         catalog = Catalog(settings=replace(catalog.settings, base_url=base_url),
-                          entries=list(catalog.entries), sets=catalog.sets)
+                          entries=list(catalog.entries), sets=catalog.sets,
+                          invalid=catalog.invalid)
     renderer = (Renderer(catalog, archive.root) if styles is None
                 else Renderer(catalog, archive.root, styles))
     live = [e for e in catalog.entries if not e.deleted and e.data]
@@ -257,7 +265,8 @@ def build(archive: Any, out: Path, *, files: bool = True, progress_factory: Any 
         raise
     nrecords, nfiles, nbytes = total
     return BuildReport(records=nrecords, files=nfiles, bytes=nbytes,
-                       seconds=time.perf_counter() - started, removed=len(gone))
+                       seconds=time.perf_counter() - started, removed=len(gone),
+                       skipped=list(catalog.invalid))
 
 
 def _build_into(staging: Path, renderer: Renderer, catalog: Catalog, live: list[Entry],
