@@ -396,6 +396,21 @@ def test_a_bad_base_url_is_refused(tmp_path):
     assert not (tmp_path / "pub").exists()
 
 
+@pytest.mark.parametrize("inside", ["records/pub", "deleted", ".archive/site"])
+def test_out_inside_the_archive_is_refused(tmp_path, inside):
+    root = sitekit.make_archive(tmp_path)
+
+    def files() -> list[str]:  # the archive's files (the search index may be refreshed)
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                      if not str(p.relative_to(root)).startswith(".archive/index"))
+
+    before = files()
+    proc = sitekit.build_site(root, root / inside)
+    assert proc.returncode == 1 and "inside the archive's" in proc.stderr, proc.stderr
+    assert_no_traceback(proc.stderr)
+    assert files() == before
+
+
 def test_a_record_that_is_not_valid_refuses_the_build_or_is_named(tmp_path):
     """A catalog never leaves a record out in silence: an invalid record refuses the build
     (naming it), or with --skip-invalid is left out and named."""

@@ -55,8 +55,16 @@ class BuildReport:
 # --------------------------------------------------------------------------- OUT
 
 
-def check_out(out: Path) -> None:
+def check_out(out: Path, archive: Any = None) -> None:
     """Refuse an OUT we must not replace; say why and what to do."""
+    if archive is not None:
+        real = out.resolve()
+        for folder in (archive.records, archive.deleted, archive.root / ".archive"):
+            inside = Path(folder).resolve()
+            if real == inside or inside in real.parents:
+                raise ArchiveError(f"OUT {out}: is inside the archive's {Path(folder).name}/ "
+                                   "(a catalog there would be read as records); choose a "
+                                   "folder outside it, such as _site")
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise ArchiveError(f"OUT {out}: is a file, not a folder; give a new folder or a "
                            "previous catalog to replace")
@@ -234,7 +242,7 @@ def build(archive: Any, out: Path, *, files: bool = True, progress_factory: Any 
     out and named in the report."""
     started = time.perf_counter()
     out = Path(out).absolute()
-    check_out(out)
+    check_out(out, archive)
     if catalog is None:
         catalog = load(archive)
     if catalog.invalid and not skip_invalid:
