@@ -17,7 +17,7 @@ import rispy
 from archive.site import build as site_build
 from archive.site.pages import DOWNLOADS, Renderer
 from tests import sitekit, xmlschemas
-from tests.conftest import SEED_ID, assert_no_traceback
+from tests.conftest import SEED_ID, assert_no_traceback, run_archive
 from tests.oracle import skip_or_fail
 from tests.sitekit import HOSTILE_FAMILY, HOSTILE_ID, HOSTILE_TITLE, OTHER_ID, REMOVED_ID
 
@@ -454,3 +454,86 @@ def test_workers_write_the_same_site_as_one_process(tmp_path, monkeypatch):
         site_build.build(archive, tmp_path / "two", workers=2)
     assert tree(tmp_path / "two") == tree(tmp_path / "one")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+# --------------------------------------------------------------------------- varied records
+
+
+@pytest.fixture(scope="module")
+def varied_site(tmp_path_factory):
+    """The thirty hard records of tests/data/varied-records.yaml (translations, corporate
+    authors, particles, CJK titles, missing dates...), imported with the real CLI."""
+    from tests.readers import VARIED
+
+    base = tmp_path_factory.mktemp("varied")
+    root = base / "arch"
+    assert run_archive("init", str(root)).returncode == 0
+    proc = run_archive("--root", str(root), "import", str(VARIED))
+    assert proc.returncode == 0, proc.stderr
+    out = base / "pub"
+    proc = sitekit.build_site(root, out)
+    assert proc.returncode == 0, proc.stderr
+    return root, out
+
+
+def test_varied_records_pages_carry_their_metadata(varied_site):
+    from archive.site.pages import inverted_name
+    from tests.readers import varied_records
+
+    _, out = varied_site
+    records = varied_records()
+    assert len(records) >= 25
+    index = lxml.html.fromstring((out / "index.html").read_bytes())
+    assert len(index.xpath("//table[@id='catalog']/tbody/tr")) == len(records)
+    for data in records:
+        doc = lxml.html.fromstring((out / "records" / f"{data['id']}.html").read_bytes())
+
+        def meta(name: str, doc=doc) -> list[str]:
+            return doc.xpath(f"//meta[@name='{name}']/@content")
+
+        title = data["title"] + (": " + data["subtitle"] if data.get("subtitle") else "")
+        assert meta("citation_title") == [title], data["id"]
+        people = [a for a in data.get("authors") or []]
+        assert meta("citation_author") == [inverted_name(a) for a in people], data["id"]
+        for a in people:  # "Family, Given" for people: what Zotero splits on the comma
+            if "family" in a and a.get("given"):
+                family, _, given = inverted_name(a).partition(", ")
+                assert family.endswith(a["family"]) and given.startswith(a["given"])
+        if data.get("issued"):
+            assert meta("citation_publication_date") == [data["issued"]]
+        extra = meta("z.extra")
+        if (data.get("original") or {}).get("issued"):
+            assert extra and f"Original Date: {data['original']['issued']}" in extra[0]
+        assert meta("DC.type") == [] and not doc.xpath("//*[contains(@class, 'Z3988')]")
+        ld = json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0])
+        assert ld["name"] == data["title"]
+        # the Cite box has every style, each with text
+        for style in ("apa", "chicago", "mla", "harvard", "ieee", "vancouver"):
+            cite = doc.get_element_by_id(f"cite-{style}")
+            assert cite.text_content().strip(), (data["id"], style)
+
+
+def test_varied_records_pages_pass_the_nu_html_checker(varied_site):
+    reason = sitekit.vnu_missing()
+    if reason:
+        skip_or_fail(reason)
+    _, out = varied_site
+    paths = sorted((out / "records").glob("*.html")) + [out / "index.html"]
+    messages = sitekit.vnu_messages(paths)
+    errors = [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]
+    assert errors == [], json.dumps(errors, indent=1)[:3000]
+
+
+@pytest.mark.parametrize("value, html", [
+    ("2022-06-01", '<time datetime="2022-06-01">2022-06-01</time>'),
+    ("2022", '<time datetime="2022">2022</time>'),
+    ("2020-01/2020-03",
+     '<time datetime="2020-01">2020-01</time>/<time datetime="2020-03">2020-03</time>'),
+    ("2026-11-27T16:40:00Z", '<time datetime="2026-11-27T16:40:00Z">2026-11-27T16:40:00Z</time>'),
+    ("<b>soon</b>", "&lt;b&gt;soon&lt;/b&gt;"),
+    ("", ""),
+])
+def test_dates_become_time_elements_only_where_html_allows(value, html):
+    from archive.site.pages import time_element
+
+    assert str(time_element(value)) == html

@@ -143,6 +143,19 @@ def csl_item(data: dict[str, Any]) -> dict[str, Any]:
     return _mask(data_to_csl(data))
 
 
+def time_element(value: Any) -> Markup:
+    """A date of ours as HTML: ``<time datetime>`` for each end (an interval ``A/B`` gives two,
+    since a datetime attribute holds one date); escaped text for anything else."""
+    text = str(value or "")
+    parts = text.split("/")
+    if not text or not all(_HTML_DATE.fullmatch(p) for p in parts):
+        return Markup.escape(text)
+    return Markup("/").join(Markup('<time datetime="{0}">{0}</time>').format(p) for p in parts)
+
+
+_HTML_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
 def file_href(record_id: str, path: str) -> str:
     return f"{record_id}/files/" + quote(path)
 
@@ -163,6 +176,7 @@ class Renderer:
             autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined)
         self.env.filters["fold"] = fold
+        self.env.filters["time"] = time_element
         self.settings = catalog.settings
 
     # ------------------------------------------------------------------ citations
