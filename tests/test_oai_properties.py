@@ -112,3 +112,36 @@ def test_a_harvest_returns_each_selected_record_once(catalog, page_size, data):
     assert got == want  # each once, in datestamp order, deleted ones flagged
     assert pages == -(-len(want) // page_size)
     assert sizes <= {len(want)}  # every token gives the whole list's size
+
+
+def test_the_varied_records_harvest_valid_in_both_formats(tmp_path):
+    """The thirty hard records of tests/data/varied-records.yaml, harvested in pages of 7 in
+    oai_dc and marcxml: every response valid against OAI-PMH.xsd with the records inside
+    valid against oai_dc.xsd and MARC21slim.xsd, every record there once."""
+    from archive import catalog
+    from archive.store import Archive
+    from tests import xmlschemas
+    from tests.conftest import run_archive
+    from tests.readers import VARIED
+
+    schema = xmlschemas.oai_pmh_responses()
+    root = tmp_path / "arch"
+    assert run_archive("init", str(root)).returncode == 0
+    proc = run_archive("--root", str(root), "import", str(VARIED))
+    assert proc.returncode == 0, proc.stderr
+    cat = catalog.load(Archive.open(root))
+    provider = oai.Provider(cat, page_size=7)
+    for prefix in ("oai_dc", "marcxml"):
+        request = [("verb", "ListRecords"), ("metadataPrefix", prefix)]
+        seen = []
+        while True:
+            doc = etree.fromstring(provider.respond(request, "http://127.0.0.1/oai"))
+            xmlschemas.assert_valid(schema, doc)
+            listed = doc.find(f"{OAI}ListRecords")
+            seen += [r.findtext(f"{OAI}header/{OAI}identifier")
+                     for r in listed.findall(f"{OAI}record")]
+            token = listed.find(f"{OAI}resumptionToken")
+            if token is None or not token.text:
+                break
+            request = [("verb", "ListRecords"), ("resumptionToken", token.text)]
+        assert sorted(seen) == sorted(cat.settings.oai_identifier(e.id) for e in cat.entries)
