@@ -31,7 +31,9 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -334,7 +336,8 @@ def create_app(root: Path, *, page_size: int = 100, refresh: float = 2.0,
                 path = (folder / name).resolve()
                 if path.is_relative_to(folder) and path.is_file():
                     return FileResponse(path, media_type=listed[name].get("media_type")
-                                        or "application/octet-stream")
+                                        or "application/octet-stream",
+                                        headers={"Content-Security-Policy": FILE_POLICY})
         return await not_found(snap)
 
     async def downloads(request: Request) -> Response:
@@ -399,9 +402,41 @@ def create_app(root: Path, *, page_size: int = 100, refresh: float = 2.0,
         Route("/records/{id}/{rest:path}", record_file),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error,
-                                                       Exception: server_error})
+                                                       Exception: server_error},
+                    middleware=[Middleware(SecurityHeaders)])
     app.state.catalog_state = state
     return app
+
+
+#: the catalog's pages load only their own style sheet and script (JSON-LD is data, not run)
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+#: an archived file is the depositor's, not ours: an HTML or SVG one must not run script
+#: in the catalog's origin, so it is shown sandboxed
+FILE_POLICY = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+class SecurityHeaders:
+    """Adds X-Content-Type-Options: nosniff to every answer, and a Content-Security-Policy
+    to HTML pages (unless the answer set its own, as archived files do)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def add_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+            await send(message)
+
+        await self.app(scope, receive, add_headers)
 
 
 def _with_charset(media_type: str) -> str:

@@ -285,6 +285,9 @@ def test_archived_file_and_traversal(server, archive_root):
     assert res.status_code == 200
     assert res.content == FILE_BYTES
     assert media(res) == "text/plain"
+    # a depositor's file never runs script in the catalog's origin, and is not sniffed
+    assert res.headers["content-security-policy"].startswith("sandbox")
+    assert res.headers["x-content-type-options"] == "nosniff"
     listed = {f["path"]: f for f in __import__("yaml").safe_load(
         (archive_root / "records" / WITH_FILE / "record.yaml").read_text())["files"]}
     assert hashlib.sha256(res.content).hexdigest() == listed[FILE_NAME]["sha256"]
@@ -334,6 +337,17 @@ def test_changes_to_the_archive_are_served(tmp_path):
         assert "rec-new.html" in fetch(server, "/").text
         Archive.open(root).remove("rec-new")
         assert fetch(server, "records/rec-new", "application/x-bibtex").status_code == 410
+
+
+def test_pages_carry_a_content_security_policy(server):
+    for path in ("/", f"records/{RID}", f"records/{RID}.html", "records/nope"):
+        res = fetch(server, path, "text/html")
+        policy = res.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "default-src 'none'" in policy, path
+        assert res.headers["x-content-type-options"] == "nosniff"
+    res = fetch(server, f"records/{RID}", "application/x-bibtex")
+    assert "content-security-policy" not in res.headers
+    assert res.headers["x-content-type-options"] == "nosniff"
 
 
 def test_records_that_are_not_valid_are_named_not_served(tmp_path):

@@ -214,3 +214,26 @@ def test_catalog_in_a_real_browser(request, built, browser, where):
     finally:
         context.close()
     assert w.problems == []
+
+
+def test_an_archived_html_file_cannot_run_script_in_the_catalog(tmp_path, browser):
+    """A depositor's HTML file is served sandboxed: its script does not run (no dialog, no
+    change to the page), while the file is still shown."""
+    from archive.store import Archive
+
+    root = sitekit.make_archive(tmp_path)
+    deposit = tmp_path / "page.html"
+    deposit.write_text("<!DOCTYPE html><title>deposited</title><p id=p>text</p>"
+                       "<script>alert('ran'); document.getElementById('p').textContent = "
+                       "'changed';</script>", encoding="utf-8")
+    Archive.open(root).attach(OTHER_ID, deposit)
+    with Served(root) as served:
+        context = browser.new_context()
+        w = Watched(context)
+        try:
+            response = w.page.goto(served.url + f"records/{OTHER_ID}/files/page.html")
+            assert response.status == 200
+            assert w.page.inner_text("#p") == "text"
+        finally:
+            context.close()
+    assert not any(p.startswith("dialog") for p in w.problems), w.problems
