@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests import oracle  # noqa: E402
-from tests.benchmarks.common import ARCHIVE, best_of, items, run  # noqa: E402
+from tests.benchmarks.common import ARCHIVE, best_of, make_archive, run  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_ID = "tokiwa-2022-do-not-be-disturbed"
@@ -122,14 +122,8 @@ def bibliography(tmp: Path, style: Path, n: int, repeat: int, js_ok: bool,
                  with_plain: bool) -> None:
     work = tmp / f"n{n}"
     work.mkdir()
-    csl_items = items(n)
-    items_file = work / "items.json"
-    items_file.write_text(json.dumps(csl_items, ensure_ascii=False), encoding="utf-8")
-    root = work / "arch"
-    run([*ARCHIVE, "init", str(root)])
-    run([*ARCHIVE, "--root", str(root), "import", str(items_file)])
     # the index is built once, as on any archive in use; the figures below are citing
-    run([*ARCHIVE, "--root", str(root), "list", "--json"])
+    root, csl_items, items_file = make_archive(work, n)
 
     print(f"\n== bibliography of {n:,} records, apa (whole process, best of {repeat}; "
           "aim: <= 1.0x citeproc-js)")

@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests import oracle  # noqa: E402
-from tests.benchmarks.common import ARCHIVE, items, run  # noqa: E402
+from tests.benchmarks.common import ARCHIVE, make_archive, run  # noqa: E402
 
 STYLES = ("apa", "chicago", "mla", "harvard", "ieee", "vancouver")
 
@@ -78,17 +78,6 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
 def child_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
-
-
-def make_archive(work: Path, n: int) -> tuple[Path, list[dict]]:
-    csl_items = items(n)
-    items_file = work / "items.json"
-    items_file.write_text(json.dumps(csl_items, ensure_ascii=False), encoding="utf-8")
-    root = work / "arch"
-    run([*ARCHIVE, "init", str(root)])
-    run([*ARCHIVE, "--root", str(root), "import", str(items_file)])
-    run([*ARCHIVE, "--root", str(root), "list", "--json"])  # the index, as in an archive in use
-    return root, csl_items
 
 
 def site(work: Path, root: Path, n: int, repeat: int) -> None:
@@ -246,7 +235,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        root, _ = make_archive(work, args.records)
+        root, _, _ = make_archive(work, args.records)
         if not args.skip_site:
             site(work, root, args.records, args.repeat)
         if not args.skip_oai:

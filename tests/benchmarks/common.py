@@ -79,3 +79,16 @@ def median_of(argv: list[str], repeat: int = 5, **kw) -> float:
 
 
 ARCHIVE = [sys.executable, "-m", "archive"]
+
+
+def make_archive(work: Path, n: int) -> tuple[Path, list[dict], Path]:
+    """An archive of ``n`` generated records in ``work/arch``, imported with the real CLI and
+    indexed once (as any archive in use is): (root, the CSL-JSON items, their file)."""
+    csl_items = items(n)
+    items_file = work / "items.json"
+    items_file.write_text(json.dumps(csl_items, ensure_ascii=False), encoding="utf-8")
+    root = work / "arch"
+    run([*ARCHIVE, "init", str(root)])
+    run([*ARCHIVE, "--root", str(root), "import", str(items_file)])
+    run([*ARCHIVE, "--root", str(root), "list", "--json"])
+    return root, csl_items, items_file
