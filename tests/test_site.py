@@ -537,3 +537,18 @@ def test_dates_become_time_elements_only_where_html_allows(value, html):
     from archive.site.pages import time_element
 
     assert str(time_element(value)) == html
+
+
+@pytest.mark.parametrize("text, fallback, lang", [
+    ("常盤伸", "ja", "ja"),        # Han alone: the original's language
+    ("常盤伸", None, None),        # Han alone, nothing to tell: no lang rather than a guess
+    ("王毅", "zh-CN", "zh"),
+    ("김정은", None, "ko"),        # Hangul
+    ("ときわ しん", "zh", "ja"),   # kana
+    ("Tokiwa", "ja", "ja"),       # Latin with a CJK original: the fallback
+    ("Tokiwa", "de", None),
+])
+def test_names_in_their_own_script_get_the_right_lang(text, fallback, lang):
+    from archive.site.pages import script_language
+
+    assert script_language(text, fallback) == lang

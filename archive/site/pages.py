@@ -288,9 +288,24 @@ def _stamp(entry: Entry) -> str:
 # --------------------------------------------------------------------------- record views
 
 
-def _agent_view(agent: dict[str, Any]) -> dict[str, Any]:
+def script_language(text: str | None, fallback: str | None = None) -> str | None:
+    """The language of a name in its own script, where the script tells: Hangul is Korean,
+    kana Japanese; Han characters alone take ``fallback`` (the original's language) when it
+    is one of ja, zh, ko; otherwise None (no lang attribute rather than a wrong one)."""
+    if not text:
+        return None
+    if any("\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" for c in text):
+        return "ko"
+    if any("\u3040" <= c <= "\u30ff" for c in text):
+        return "ja"
+    base = (fallback or "").split("-")[0].lower()
+    return base if base in ("ja", "zh", "ko") else None
+
+
+def _agent_view(agent: dict[str, Any], language: str | None = None) -> dict[str, Any]:
     return {"name": shown_name(agent),
             "original_script": agent.get("original_script"),
+            "script_lang": script_language(agent.get("original_script"), language),
             "affiliations": [(a.get("role"), a["organization"])
                              for a in agent.get("affiliations") or []]}
 
@@ -305,9 +320,10 @@ def record_context(data: dict[str, Any], settings: Any) -> dict[str, Any]:
         "type": data.get("type") or "commentary",
         "title": data["title"], "subtitle": data.get("subtitle"),
         "full_title": data["title"] + (": " + data["subtitle"] if data.get("subtitle") else ""),
-        "authors": [_agent_view(a) for a in data.get("authors") or []],
-        "translators": [_agent_view(a) for a in data.get("translators") or []],
-        "editors": [_agent_view(a) for a in data.get("editors") or []],
+        "authors": [_agent_view(a, original.get("language")) for a in data.get("authors") or []],
+        "translators": [_agent_view(a, original.get("language"))
+                        for a in data.get("translators") or []],
+        "editors": [_agent_view(a, original.get("language")) for a in data.get("editors") or []],
         "issued": data.get("issued"),
         "language": language_name(data.get("language")),
         "language_tag": data.get("language"),
