@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -113,6 +114,10 @@ def _row_ids(page) -> list[str]:
 
 @pytest.mark.parametrize("where", ["file", "http", "serve"])
 def test_catalog_in_a_real_browser(request, built, browser, where):
+    # waits poll from Python (expect), never with a script string: the served pages'
+    # Content-Security-Policy forbids eval, as it should
+    from playwright.sync_api import expect
+
     base = {"file": lambda: built.as_uri() + "/",
             "http": lambda: request.getfixturevalue("http_root"),
             "serve": lambda: request.getfixturevalue("served_root")}[where]()
@@ -128,19 +133,19 @@ def test_catalog_in_a_real_browser(request, built, browser, where):
 
         # search: folded case and diacritics, over authors, subjects, abstract
         page.fill("#q", "SORENSEN")
-        page.wait_for_function("document.getElementById('shown').textContent === '1'")
+        expect(page.locator("#shown")).to_have_text("1")
         assert _row_ids(page) == [OTHER_ID]
         page.fill("#q", "détente")  # a subject, typed with its accent
-        page.wait_for_function("document.getElementById('shown').textContent === '1'")
+        expect(page.locator("#shown")).to_have_text("1")
         assert _row_ids(page) == [OTHER_ID]
         page.fill("#q", "northern territories")
-        page.wait_for_function("document.getElementById('shown').textContent === '1'")
+        expect(page.locator("#shown")).to_have_text("1")
         assert _row_ids(page) == [SEED_ID]
         page.fill("#q", "no such words anywhere")
-        page.wait_for_function("document.getElementById('shown').textContent === '0'")
+        expect(page.locator("#shown")).to_have_text("0")
         assert _row_ids(page) == [] and page.is_visible("#none")
         page.fill("#q", "")
-        page.wait_for_function("document.getElementById('shown').textContent === '3'")
+        expect(page.locator("#shown")).to_have_text("3")
         page.select_option("#series", "GFJ Commentary")
         assert _row_ids(page) == [SEED_ID]
         assert page.inner_text("#shown") == "1"
@@ -170,8 +175,7 @@ def test_catalog_in_a_real_browser(request, built, browser, where):
         expected = " ".join(page.inner_text("#cite-apa").split())
         assert expected.startswith("Tokiwa, S. (2022).")
         page.click("button[data-copy='cite-apa']")
-        page.wait_for_function(
-            "document.querySelector('.copy-status').textContent.startsWith('Copied')")
+        expect(page.locator(".copy-status")).to_have_text(re.compile("^Copied"))
         assert page.evaluate("navigator.clipboard.readText()") == expected
         # and as rich text: the title keeps its italics when pasted into a word processor
         rich = page.evaluate("""async () => {
