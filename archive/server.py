@@ -453,9 +453,10 @@ def represent(snap: Snapshot, entry: Entry, media_type: str, params: dict[str, s
     """The record in a negotiated (non-HTML) media type."""
     data = entry.data or {}
     if media_type == "application/vnd.citationstyles.csl+json":
-        from .citations import record_to_csl
+        from .formats.csljson import data_to_item
 
-        return json.dumps(record_to_csl(data), ensure_ascii=False, indent=2).encode()
+        # the item as our CSL-JSON export writes it (one object, as DOI resolvers answer)
+        return json.dumps(data_to_item(data), ensure_ascii=False, indent=2).encode()
     if media_type == "application/ld+json":
         from .formats.schemaorg import record_node
 
