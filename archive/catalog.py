@@ -20,6 +20,7 @@ import datetime as _dt
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,7 +34,6 @@ DEFAULT_EMAIL = "admin@commentary-archive.local"
 # OAI-PMH identifier scheme (oai-identifier guidelines): a domain name
 _NAMESPACE_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+")
 _EMAIL_RE = re.compile(r"[^\s@]+@([^\s@.]+\.)+[^\s@.]+")  # OAI-PMH.xsd emailType, stricter
-_SETSPEC_RE = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
 
 
 @dataclass(frozen=True)
@@ -209,9 +209,10 @@ class Catalog:
         self.entries.sort(key=lambda e: (e.datestamp, e.id))
         self.by_id = {e.id: e for e in self.entries}
 
-    @property
+    @cached_property
     def live(self) -> list[Entry]:
-        return [e for e in self.entries if not e.deleted]
+        """The records published as records (not removed), in datestamp order."""
+        return [e for e in self.entries if not e.deleted and e.data]
 
     @property
     def earliest(self) -> _dt.datetime:

@@ -41,8 +41,6 @@ MEDIA_TYPE = "text/xml; charset=utf-8"  # the protocol's Content-Type (text/xml)
 
 VERBS = ("Identify", "ListMetadataFormats", "ListSets", "GetRecord", "ListIdentifiers",
          "ListRecords")
-ERROR_CODES = ("badArgument", "badResumptionToken", "badVerb", "cannotDisseminateFormat",
-               "idDoesNotExist", "noRecordsMatch", "noMetadataFormats", "noSetHierarchy")
 
 # verb -> (required, optional, exclusive) arguments besides ``verb``
 ARGUMENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str | None]] = {
@@ -522,24 +520,9 @@ def metadata_xml(data: dict[str, Any], prefix: str) -> str:
 
 
 # one provider per catalog snapshot, for callers that hold only the catalog
-_PROVIDERS: dict[int, tuple[Catalog, int, Provider]] = {}
-_PROVIDERS_LOCK = threading.Lock()
-
-
-def provider_for(catalog: Catalog, page_size: int = 100) -> Provider:
-    """The :class:`Provider` of ``catalog`` (kept while the catalog is the latest used)."""
-    with _PROVIDERS_LOCK:
-        held = _PROVIDERS.get(id(catalog))
-        if held is not None and held[0] is catalog and held[1] == page_size:
-            return held[2]
-        provider = Provider(catalog, page_size=page_size)
-        _PROVIDERS.clear()  # keep one snapshot: an old catalog is not kept alive
-        _PROVIDERS[id(catalog)] = (catalog, page_size, provider)
-        return provider
-
-
 def respond(catalog: Catalog, params: Sequence[tuple[str, str]], base_url: str, *,
             page_size: int = 100, now: _dt.datetime | None = None) -> bytes:
     """The OAI-PMH response (UTF-8 XML) to a request with ``params`` (its key=value pairs,
-    in order, repeats kept) at ``base_url``; sent with HTTP status 200 whatever it holds."""
-    return provider_for(catalog, page_size).respond(params, base_url, now=now)
+    in order, repeats kept) at ``base_url``; sent with HTTP status 200 whatever it holds.
+    One request: a server keeps a :class:`Provider` per catalog instead, with its caches."""
+    return Provider(catalog, page_size=page_size).respond(params, base_url, now=now)

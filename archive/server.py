@@ -347,7 +347,7 @@ def create_app(root: Path, *, page_size: int = 100, refresh: float = 2.0,
 
         for kind, (suffix, _fmt, media_type) in DOWNLOADS.items():
             if name == "records" + suffix:
-                live = [e.data for e in snap.catalog.entries if not e.deleted and e.data]
+                live = [e.data for e in snap.catalog.live]
                 body = await run_in_threadpool(snap.cached, ("downloads", kind),
                                                lambda live=live, kind=kind: dump_bytes(live,
                                                                                        kind))

@@ -253,12 +253,11 @@ def build(archive: Any, out: Path, *, files: bool = True, progress_factory: Any 
             base_url = check_base_url(base_url)
         except ValueError as exc:
             raise ArchiveError(f"--base-url: {exc}") from None
-        catalog = Catalog(settings=replace(catalog.settings, base_url=base_url),
-                          entries=list(catalog.entries), sets=catalog.sets,
-                          invalid=catalog.invalid)
+        catalog = replace(catalog, settings=replace(catalog.settings, base_url=base_url),
+                          entries=list(catalog.entries))
     renderer = (Renderer(catalog, archive.root) if styles is None
                 else Renderer(catalog, archive.root, styles))
-    live = [e for e in catalog.entries if not e.deleted and e.data]
+    live = catalog.live
     gone = [e for e in catalog.entries if e.deleted]
 
     staging = out.parent / f".{out.name}.building-{os.getpid()}"

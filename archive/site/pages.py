@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +28,9 @@ from markupsafe import Markup
 from ..catalog import Catalog, Entry
 from ..citing import CITE_BOX_STYLES
 from ..files import human_size
+from ..formats.shared import display_name
+from ..formats.shared import family_name as family
+from ..textfold import fold  # case and diacritics, as the index's search box folds them
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -75,24 +77,9 @@ def download_name(record_id: str, kind: str) -> str:
 # --------------------------------------------------------------------------- text helpers
 
 
-def fold(text: str) -> str:
-    """Case and diacritics folded, as the index page's search box folds what is typed."""
-    from ..textfold import fold as _fold
-
-    return _fold(text)
-
-
-def family(agent: dict[str, Any]) -> str:
-    from ..formats.shared import family_name
-
-    return family_name(agent)
-
-
 def shown_name(agent: dict[str, Any]) -> str:
     """The name as the record orders it: "TOKIWA Shin" (family first, family name in
     capitals as such bylines print it), "Ludwig van Beethoven", an organization's name."""
-    from ..formats.shared import display_name
-
     if "organization" in agent:
         return agent["organization"]
     if agent.get("order") == "family-first":
@@ -238,9 +225,7 @@ class Renderer:
 
     def index_rows(self) -> list[dict[str, Any]]:
         rows = []
-        for entry in self.catalog.entries:
-            if entry.deleted or not entry.data:
-                continue
+        for entry in self.catalog.live:
             d = entry.data
             authors = [shown_name(a) for a in d.get("authors") or []]
             title = d["title"] + (": " + d["subtitle"] if d.get("subtitle") else "")
@@ -453,14 +438,3 @@ def jsonld_text(data: dict[str, Any]) -> str:
 
     text = to_json(record_node(data))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def entries_needing_pages(entries: Iterable[Entry]) -> list[Entry]:
-    return [e for e in entries if not e.deleted and e.data]
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def one_line(text: str) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
